@@ -1,0 +1,127 @@
+"""The public Python API; the CLI, the UI, evals and benchmarks all go through it."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator
+
+from assistant.config import Settings, load_settings
+from assistant.extractive import answer_question, combine, split_entities
+from assistant.ingestion import IngestReport, ingest_paths
+from assistant.models import Answer, Passage
+from assistant.question import analyse, resolve
+from assistant.retrieval import Filters, HybridRetriever
+from ingest.errors import EmptyStoreError
+from vectorstore.catalog import DocumentRow
+from vectorstore.store import VectorStore
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Answers questions about the ingested articles, with verified citations.
+
+    >>> a = Assistant(store="~/.local/share/union-qa-assistant/store")
+    >>> a.ask("什邡市总工会建了多少家新就业形态工会？").answer
+    """
+
+    def __init__(self, store: str | Path | None = None, *, chroma_url: str | None = None,
+                 embedder: str | None = None, retriever: str | None = None, answerer: str | None = None,
+                 top_k: int | None = None, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings(store=store, chroma_url=chroma_url, embedder=embedder,
+                                                  retriever=retriever, answerer=answerer, top_k=top_k)
+        s = self.settings
+        self.store = VectorStore(s.store, s.chroma_url, s.embedder, s.collection)
+        self._docs: dict[str, tuple[str, str, str]] = {}
+        self._llm = None
+
+    # -- documents --
+    def ingest(self, paths: list[str | Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
+        report = ingest_paths([str(p) for p in paths], self.store, progress)
+        self._docs.clear()
+        return report
+
+    def documents(self) -> list[DocumentRow]:
+        return self.store.documents()
+
+    def document_text(self, source: str) -> str | None:
+        return self.store.catalog.document_text(source)
+
+    def remove(self, source: str) -> bool:
+        self._docs.clear()
+        return self.store.remove(source)
+
+    def stats(self) -> dict:
+        return self.store.stats()
+
+    # -- questions --
+    def retriever(self, filters: Filters | None = None, k: int | None = None) -> HybridRetriever:
+        s = self.settings
+        return HybridRetriever(store=self.store, mode=s.retriever, k=k or s.top_k,
+                               filters=filters or Filters(), rerank=s.rerank)
+
+    def retrieve(self, question: str, k: int = 10, history: list[dict] | None = None,
+                 filters: Filters | None = None) -> list[Passage]:
+        self._require_documents()
+        return self.retriever(filters, k).passages(analyse(resolve(question, history)).search)
+
+    def ask(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
+            id: str | None = None) -> Answer:
+        """Answer one question; history is the chat so far as [{"role", "content"}] for follow-ups."""
+        answer = None
+        for item in self.ask_stream(question, history, filters):
+            if isinstance(item, Answer):
+                answer = item
+        answer.id = id or answer.id or uuid.uuid4().hex[:12]
+        return answer
+
+    def ask_stream(self, question: str, history: list[dict] | None = None,
+                   filters: Filters | None = None) -> Iterator[str | Answer]:
+        """Yields answer text as it is produced, then the final, checked Answer."""
+        started = time.perf_counter()
+        self._require_documents()
+        resolved = resolve(question, history)
+        q = analyse(resolved)
+        passages = self.retriever(filters).passages(q.search)
+        if self.settings.answerer == "llm":
+            answer = yield from self._llm_answerer().stream(question, resolved, passages, self._doc_info)
+        else:
+            answer = self._extract(question, resolved, q, passages, filters)
+            yield answer.answer
+        answer.resolved_question = resolved
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        yield answer
+
+    def _extract(self, question: str, resolved: str, q, passages: list[Passage], filters: Filters | None) -> Answer:
+        """Extractive answer; a question naming several places is answered place by place."""
+        parts = split_entities(q)
+        if not parts:
+            return answer_question(question, resolved, passages, self._doc_info(passages), self.store.catalog)
+        answers = []
+        for entity, sub in parts:
+            found = self.retriever(filters).passages(analyse(sub).search)
+            answers.append((entity, answer_question(question, sub, found, self._doc_info(found), self.store.catalog)))
+        return combine(question, answers, passages)
+
+    def _doc_info(self, passages: list[Passage]) -> dict[str, tuple[str, str, str]]:
+        for p in passages:
+            if p.source not in self._docs:
+                self._docs[p.source] = (self.document_text(p.source) or "", p.title, p.date)
+        return {p.source: self._docs[p.source] for p in passages}
+
+    def _llm_answerer(self):
+        if self._llm is None:
+            from assistant.llm import LLMAnswerer
+
+            self._llm = LLMAnswerer(self.settings)
+        return self._llm
+
+    def _require_documents(self) -> None:
+        if not self.store.documents():
+            raise EmptyStoreError(
+                f"the store {self.store.dir} holds no documents yet; run `assistant ingest PATH...` first "
+                "(e.g. `assistant ingest data/sample`)"
+            )

@@ -1,0 +1,104 @@
+"""The ingest pipeline as named steps: expand → load → clean → describe → chunk → embed and store."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ingest.chunk import chunk_document
+from ingest.clean import clean_text, repeated_lines
+from ingest.errors import EmptyFileError, InputError
+from ingest.load import content_hash, expand_paths, load_file
+from ingest.metadata import extract_metadata
+from ingest.models import Document, RawDocument
+from vectorstore.store import VectorStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestReport:
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[InputError] = field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0  # chunks that went through the model (the rest came from the cache)
+    embed_seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"ingested {len(self.ingested)}, unchanged {len(self.unchanged)}, "
+                f"rejected {len(self.rejected)} ({self.chunks} chunks written)")
+
+
+def load_changed(files: list[Path], store: VectorStore, report: IngestReport) -> list[tuple[RawDocument, str]]:
+    """Raw text and hash of files that are new or changed; unchanged ones are only counted."""
+    out = []
+    for path in files:
+        try:
+            digest = content_hash(path)
+            if store.is_unchanged(str(path), digest):
+                report.unchanged.append(str(path))
+                continue
+            out.append((load_file(path), digest))
+        except InputError as exc:
+            report.rejected.append(exc)
+        except OSError as exc:
+            report.rejected.append(InputError(path, f"cannot read file ({exc.strerror or exc})"))
+    return out
+
+
+def describe(raw: RawDocument, digest: str, common: frozenset[str]) -> Document:
+    """Clean the text and read its metadata; an article that cleans to nothing is rejected."""
+    text = clean_text(raw.text, common)
+    if not text.strip():
+        raise EmptyFileError(raw.source, "no article text left after removing boilerplate")
+    meta = extract_metadata(text, raw.meta, raw=raw.text)
+    return Document(
+        source=raw.source, text=text, content_hash=digest,
+        title=meta.get("title", ""), date=meta.get("date", ""), publisher=meta.get("publisher", ""),
+        author=meta.get("author", ""), edition=meta.get("edition", ""),
+    )
+
+
+def ingest_paths(paths: list[str], store: VectorStore,
+                 progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    """Ingest files, folders and globs; one bad file never stops the others.
+
+    progress(done_chunks, total_chunks) is called as embedding proceeds.
+    """
+    report = IngestReport()
+    files, missing = expand_paths([str(p) for p in paths])
+    report.rejected.extend(missing)
+    loaded = load_changed(files, store, report)
+    # Lines repeated across this batch are site furniture (menus, footers), not article text.
+    common = repeated_lines([raw.text for raw, _ in loaded])
+    docs = []
+    for raw, digest in loaded:
+        try:
+            doc = describe(raw, digest, common)
+            docs.append((doc, chunk_document(doc)))
+        except InputError as exc:
+            report.rejected.append(exc)
+    if not docs:  # nothing new: never load the model
+        return report
+    total, done = sum(len(c) for _, c in docs), 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    misses, seconds = store.embedder.misses, store.embedder.embed_seconds
+    for doc, chunks in docs:
+        store.add_document(doc, chunks, on_batch=tick)
+        report.ingested.append(doc.source)
+        report.chunks += len(chunks)
+    report.embedded = store.embedder.misses - misses
+    report.embed_seconds = store.embedder.embed_seconds - seconds
+    # Cached chunks never hit the embedder; report them done so the bar reaches its end.
+    if progress and total:
+        progress(total, total)
+    return report

@@ -1,0 +1,100 @@
+"""Optional LLM answerer: a LangChain chain against any OpenAI-compatible endpoint, with the same citation check.
+
+Configured by ASSISTANT_LLM_BASE_URL, ASSISTANT_LLM_MODEL and ASSISTANT_LLM_API_KEY (or flags / config file).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Iterator
+
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+
+from assistant.citations import Evidence, make_citation, split_claims, unsupported_figures
+from assistant.config import PROMPTS_DIR, Settings
+from assistant.extractive import refusal
+from assistant.models import REFUSAL_PREFIX, Answer, Passage
+from assistant.numbers import extract_figures
+from ingest.chunk import split_sentences
+from ingest.errors import ConfigError, LLMError
+
+log = logging.getLogger(__name__)
+
+
+def load_prompt() -> ChatPromptTemplate:
+    system = (PROMPTS_DIR / "answer_system.txt").read_text(encoding="utf-8")
+    user = (PROMPTS_DIR / "answer_user.txt").read_text(encoding="utf-8")
+    return ChatPromptTemplate.from_messages([("system", system), ("human", user)])
+
+
+def format_context(passages: list[Passage]) -> str:
+    return "\n\n".join(f"[{i}] 《{p.title}》（{p.date or '日期不详'}）\n{p.text}" for i, p in enumerate(passages, 1))
+
+
+def best_sentence(claim: str, passage: Passage, doc_text: str) -> Evidence:
+    """The sentence of the cited passage that supports the claim best: its figures first, then shared characters."""
+    figures = [f.raw for f in extract_figures(claim)]
+
+    def fit(span: tuple[int, int]) -> tuple[int, int]:
+        s, e = span
+        text = doc_text[s:e]
+        return (sum(not unsupported_figures(f, [text]) for f in figures), len(set(claim) & set(text)))
+
+    spans = split_sentences(doc_text, passage.start, passage.end) or [(passage.start, passage.end)]
+    s, e = max(spans, key=fit)
+    return Evidence(passage, s, e, doc_text[s:e])
+
+
+class LLMAnswerer:
+    def __init__(self, settings: Settings) -> None:
+        if not (settings.llm_base_url and settings.llm_model):
+            raise ConfigError("the LLM answerer needs ASSISTANT_LLM_BASE_URL and ASSISTANT_LLM_MODEL "
+                              "(an OpenAI-compatible endpoint such as Ollama, vLLM or llama.cpp server)")
+        from langchain_openai import ChatOpenAI
+
+        llm = ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model,
+                         api_key=settings.llm_api_key or "not-needed", temperature=0,
+                         timeout=settings.llm_timeout, max_retries=1, streaming=True)
+        self.chain = load_prompt() | llm | StrOutputParser()
+
+    def stream(self, question: str, resolved: str, passages: list[Passage],
+               doc_info: Callable[[list[Passage]], dict[str, tuple[str, str, str]]]) -> Iterator[str]:
+        """Yields tokens; returns (via StopIteration) the checked Answer."""
+        if not passages:
+            return refusal(question, [], [])
+        pieces = []
+        try:
+            for token in self.chain.stream({"context": format_context(passages), "question": resolved}):
+                pieces.append(token)
+                yield token
+        except Exception as exc:  # openai/httpx raise many types; the user needs the endpoint named
+            raise LLMError(f"the LLM endpoint failed: {exc}") from exc
+        return self.check("".join(pieces).strip(), question, passages, doc_info(passages))
+
+    def check(self, raw: str, question: str, passages: list[Passage], docs: dict[str, tuple[str, str, str]]) -> Answer:
+        """Keep only claims whose figures appear in the cited sentences; cite each by its exact sentence."""
+        if not raw or raw.startswith(REFUSAL_PREFIX):
+            return refusal(question, [], passages)
+        citations, parts, flagged = [], [], False
+        for claim, numbers in split_claims(raw):
+            cited = [passages[n - 1] for n in numbers if 1 <= n <= len(passages)]
+            if not cited:
+                flagged = True
+                continue
+            evidence = [best_sentence(claim, p, docs[p.source][0]) for p in cited]
+            if unsupported_figures(claim, [ev.text for ev in evidence]):
+                log.warning("dropped a claim whose figures its citations do not contain: %s", claim)
+                flagged = True
+                continue
+            markers = []
+            for ev in evidence:
+                existing = next((c for c in citations if (c.source, c.start) == (ev.passage.source, ev.start)), None)
+                if existing is None:
+                    existing = make_citation(len(citations) + 1, ev)
+                    citations.append(existing)
+                markers.append(f"[{existing.n}]")
+            parts.append(claim + "".join(markers))
+        if not parts:
+            return refusal(question, [], passages)
+        return Answer(question=question, answer="".join(parts), refused=False, citations=citations, flagged=flagged)

@@ -1,0 +1,62 @@
+"""Typed results of the public API (see CONTRACT.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+REFUSAL_PREFIX = "资料中没有找到"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One [n] marker: the exact supporting sentence and where it sits in the cleaned document."""
+
+    n: int
+    source: str
+    title: str
+    date: str
+    quote: str  # exact sentence from the cleaned document text
+    chunk_id: str
+    start: int  # character offsets of quote in the cleaned document
+    end: int
+    passage: str = ""  # the chunk around the quote, for display
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its score; refusals list these as related reading."""
+
+    chunk_id: str
+    source: str
+    title: str
+    date: str
+    text: str
+    start: int
+    end: int
+    score: float = 0.0
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    related: list[Passage] = field(default_factory=list)  # shown on refusal, never as citations
+    id: str | None = None
+    resolved_question: str = ""  # the question after follow-up resolution
+    flagged: bool = False  # LLM answer contained a claim its citations did not support
+    missing: list[str] = field(default_factory=list)  # on refusal: entities/years the evidence lacks
+    latency_ms: float = 0.0
+
+    def to_json(self) -> dict:
+        """The CONTRACT.md shape of `assistant ask --json`."""
+        return {
+            "id": self.id,
+            "question": self.question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "citations": [
+                {k: v for k, v in asdict(c).items() if k != "passage"} for c in self.citations
+            ],
+        }

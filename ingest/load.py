@@ -1,0 +1,426 @@
+"""Find input files and read each into a RawDocument: decoded text plus the metadata its format carries.
+
+Nothing here cleans Chinese text; the only changes are format extraction and \\n line endings.
+`RawDocument.source` is the path as the user gave it (relative stays relative, a folder's files are
+joined onto the folder as given), so citations show the name the user knows; duplicates are
+recognised by resolved path.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import hashlib
+import io
+import logging
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import docx
+import pypdf
+from charset_normalizer import from_bytes
+from docx.table import Table
+from pdfminer.high_level import extract_text as pdfminer_extract_text
+
+from ingest import html
+from ingest.errors import (
+    BinaryFileError,
+    DecodeError,
+    EmptyFileError,
+    InputError,
+    MissingPathError,
+    UnsupportedTypeError,
+)
+from ingest.models import RawDocument
+
+logger = logging.getLogger(__name__)
+# pdfminer warns once per glyph about fonts in Chromium-made CJK PDFs; the text is still right.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+
+_MISSING = "no such file or directory; check the path"
+_CONVERT = f"convert to one of {', '.join(SUPPORTED_SUFFIXES)}"
+_FOLDER = "is a folder, not a file; pass the folder itself to read the files in it"
+_GLOB_MAGIC = re.compile(r"[*?[]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
+_SAMPLE_CHARS = 20_000  # enough to judge an encoding; keeps huge files fast
+# Share of common characters (_is_common) a guessed decoding needs. Measured on data/sample:
+# real text 0.99-1.0 (also converted to traditional); Big5 read as GB18030 0.36-0.69,
+# UTF-8 read as GB18030 0.41-0.60, random high bytes 0.49-0.51.
+_MIN_PLAUSIBLE = 0.8
+_MAX_CONTROL = 0.01  # share of control characters above which "text" is really binary
+_TEXT_CONTROLS = "\t\n\r\x0b\x0c\x1a\x1b"  # tabs, line/page breaks, DOS EOF, ANSI escapes
+_PDF_MIN_CHARS_PER_PAGE = 20  # below this pypdf probably missed the text layer; ask pdfminer
+
+
+@dataclass(frozen=True)
+class _Extracted:
+    text: str
+    encoding: str = "utf-8"  # DOCX and PDF store Unicode; only plain-text formats are detected
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]:
+    """Files to ingest from files, folders (recursive) and globs, in order, without duplicates.
+
+    Inside folders and glob matches, hidden entries and unsupported types are skipped silently;
+    a path or glob that matches nothing, a file named explicitly with an unsupported type, and a
+    folder or glob with no supported file at all become errors in the second list.
+    """
+    files: list[Path] = []
+    errors: list[InputError] = []
+    seen: set[Path] = set()
+    for given in paths:
+        try:
+            found = _expand_one(os.fspath(given))
+        except InputError as error:
+            errors.append(error)
+            continue
+        for path in found:
+            identity = path.resolve()
+            if identity not in seen:
+                seen.add(identity)
+                files.append(path)
+    return files, errors
+
+
+def _expand_one(given: str) -> list[Path]:
+    """The files one command-line argument stands for."""
+    path = Path(given).expanduser()
+    if path.is_dir():
+        return _supported(_walk(path), given)
+    if path.exists() or not _GLOB_MAGIC.search(given):
+        _check_file(path)
+        _check_suffix(path)
+        return [path]
+    matches = [Path(m) for m in sorted(glob.glob(os.path.expanduser(given), recursive=True))]
+    if not matches:
+        raise MissingPathError(given, _MISSING)
+    return _supported([f for m in matches for f in (_walk(m) if m.is_dir() else [m])], given)
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Files under a folder, recursively, sorted, skipping hidden files and folders."""
+    found: list[Path] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
+    return found
+
+
+def _supported(paths: list[Path], given: str) -> list[Path]:
+    """The files with a supported suffix; the others are only counted in the debug log."""
+    kept = [p for p in paths if p.suffix.lower() in SUPPORTED_SUFFIXES]
+    if not kept:
+        if paths:
+            raise UnsupportedTypeError(given, f"none of its {len(paths)} file(s) has a supported type; {_CONVERT}")
+        raise InputError(given, "no files in it; check the path")
+    if len(kept) < len(paths):
+        logger.debug("skipped %d unsupported file(s) in %s", len(paths) - len(kept), given)
+    return kept
+
+
+def _check_file(path: Path) -> None:
+    """Raise unless the path is an existing regular file (reading a pipe would hang)."""
+    if path.is_dir():
+        raise InputError(path, _FOLDER)
+    if not path.exists():
+        raise MissingPathError(path, _MISSING)
+    if not path.is_file():
+        raise InputError(path, "not a regular file (device, pipe or socket); pass a file or a folder")
+
+
+def _check_suffix(path: Path) -> None:
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        kind = f"'{path.suffix}'" if path.suffix else "(no extension)"
+        raise UnsupportedTypeError(path, f"unsupported file type {kind}; {_CONVERT}")
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def load_file(path: str | Path) -> RawDocument:
+    """Read one file into a RawDocument, or raise an InputError saying what to do about it."""
+    path = Path(path)
+    _check_file(path)
+    _check_suffix(path)
+    data = _read_bytes(path)
+    if not data:
+        raise EmptyFileError(path, "the file is empty; add text or leave it out")
+    loader, empty_reason = _FORMATS[path.suffix.lower()]
+    extracted = loader(data, path)
+    text = _LINE_BREAKS.sub("\n", extracted.text)
+    if not text.strip():
+        raise EmptyFileError(path, empty_reason)
+    return RawDocument(source=str(path), text=text, encoding=extracted.encoding, meta=extracted.meta)
+
+
+def content_hash(path: str | Path) -> str:
+    """sha256 hex digest of the file's raw bytes: decides "unchanged" on re-ingest."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as error:
+        raise _unreadable(Path(path), error) from error
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise _unreadable(path, error) from error
+
+
+def _unreadable(path: Path, error: OSError) -> InputError:
+    """The InputError for a file the OS will not give us."""
+    if isinstance(error, FileNotFoundError):
+        return MissingPathError(path, _MISSING)
+    if isinstance(error, IsADirectoryError):
+        return InputError(path, _FOLDER)
+    if isinstance(error, PermissionError):
+        return InputError(path, "permission denied; make the file readable (chmod +r) or run as its owner")
+    return InputError(path, f"cannot be read ({error.strerror or error}); check the file and the disk")
+
+
+def _load_text(data: bytes, path: Path) -> _Extracted:
+    text, encoding = decode_bytes(data, path)
+    return _Extracted(text, encoding)
+
+
+def _load_markdown(data: bytes, path: Path) -> _Extracted:
+    text, encoding = decode_bytes(data, path)
+    plain, title = strip_markdown(text)
+    return _Extracted(plain, encoding, {"title": title} if title else {})
+
+
+def _load_html(data: bytes, path: Path) -> _Extracted:
+    page, encoding = decode_bytes(data, path, hint=html.declared_charset(data))
+    text, meta = html.extract(page)
+    return _Extracted(text, encoding, meta)
+
+
+def _load_docx(data: bytes, path: Path) -> _Extracted:
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as error:  # python-docx raises zip, XML, KeyError... for damaged files alike
+        raise InputError(
+            path, f"could not be opened as DOCX ({error}); re-save it from Word or WPS as .docx"
+        ) from error
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        lines.extend(_table_rows(block) if isinstance(block, Table) else [block.text])
+    props = document.core_properties
+    meta = {"title": props.title, "author": props.author}
+    if props.created:
+        meta["date"] = props.created.date().isoformat()
+    return _Extracted("\n".join(lines), meta={k: v.strip() for k, v in meta.items() if v and v.strip()})
+
+
+def _table_rows(table: Table) -> list[str]:
+    """A line per table row, cells tab-separated; merged cells appear once."""
+    rows = []
+    for row in table.rows:
+        cells = list(dict.fromkeys(row.cells))  # a merged cell repeats the same object
+        rows.append("\t".join(" ".join(cell.text.split("\n")) for cell in cells))
+    return rows
+
+
+def _load_pdf(data: bytes, path: Path) -> _Extracted:
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(path, "the PDF is password-protected; remove the password and ingest it again")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+        meta = {"title": info.title, "author": info.author} if info else {}
+    except InputError:
+        raise
+    except Exception as error:  # pypdf raises many exception types on damaged files
+        raise InputError(
+            path, f"could not be opened as PDF ({error}); re-export or re-download the PDF"
+        ) from error
+    text = "\n".join(pages)
+    if _visible_chars(text) < _PDF_MIN_CHARS_PER_PAGE * max(len(pages), 1):
+        text = max(text, _pdfminer_text(data), key=_visible_chars)
+    meta = {k: str(v).strip() for k, v in meta.items() if v and str(v).strip()}
+    return _Extracted(text, meta=meta)
+
+
+def _pdfminer_text(data: bytes) -> str:
+    """pdfminer's reading of the text layer, which some PDFs only it can decode."""
+    try:
+        return pdfminer_extract_text(io.BytesIO(data)).replace("\f", "\n")
+    except Exception:  # pdfminer is only a second opinion; pypdf already opened the file
+        logger.debug("pdfminer could not read the PDF either", exc_info=True)
+        return ""
+
+
+def _visible_chars(text: str) -> int:
+    return sum(not ch.isspace() for ch in text)
+
+
+_WHITESPACE_ONLY = "contains only whitespace; add text or leave it out"
+_NO_ARTICLE = "no article text found in the page; save the article page itself, not a script-only shell"
+# suffix -> (loader, reason given when it finds no text)
+_FORMATS: dict[str, tuple[Callable[[bytes, Path], _Extracted], str]] = {
+    ".txt": (_load_text, _WHITESPACE_ONLY),
+    ".md": (_load_markdown, _WHITESPACE_ONLY),
+    ".markdown": (_load_markdown, _WHITESPACE_ONLY),
+    ".html": (_load_html, _NO_ARTICLE),
+    ".htm": (_load_html, _NO_ARTICLE),
+    ".docx": (_load_docx, "the document has no text; add text or leave it out"),
+    ".pdf": (_load_pdf, "no text layer (scanned PDF?); run OCR first"),
+}
+
+
+# ---------------------------------------------------------------- Markdown
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_RULE = re.compile(r"^\s{0,3}([-*_=])(?:\s*\1){2,}\s*$")  # --- *** ___ and setext === lines
+_LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+.*$")
+_QUOTE = re.compile(r"^(\s{0,3}>\s?)+")
+_INLINE = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images carry no article text
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # <http://autolink>
+    (re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # **strong** __strong__ ~~strike~~
+    (re.compile(r"(?<!\*)\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # *emphasis*, also inside Chinese
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),  # _emphasis_, not snake_case
+    (re.compile(r"`([^`]+)`"), r"\1"),  # `code`
+)
+
+
+def strip_markdown(text: str) -> tuple[str, str]:
+    """(text without Markdown markup, first '# ' heading). Line by line, so Chinese lines never merge;
+    list markers stay because they number the items; fenced code is kept verbatim."""
+    lines: list[str] = []
+    title = ""
+    in_code = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        if in_code:
+            lines.append(line)
+            continue
+        if _RULE.match(line) or _LINK_DEFINITION.match(line):
+            continue
+        line = _QUOTE.sub("", line)
+        heading = _HEADING.match(line)
+        if heading:
+            line = heading.group(2)
+            if not title and len(heading.group(1)) == 1:
+                title = _strip_inline(line).strip()
+        lines.append(_strip_inline(line))
+    return "\n".join(lines), title
+
+
+def _strip_inline(line: str) -> str:
+    for pattern, replacement in _INLINE:
+        line = pattern.sub(replacement, line)
+    return line
+
+
+# ---------------------------------------------------------------- encodings
+
+
+def decode_bytes(data: bytes, path: str | Path, hint: str | None = None) -> tuple[str, str]:
+    """(text, codec name) of bytes in an unknown encoding, or BinaryFileError / DecodeError.
+
+    Order: byte-order mark, the page's declared charset (hint), BOM-less UTF-16 by its NUL
+    pattern, strict UTF-8, strict GB18030 (a GBK superset), charset-normalizer's best guess.
+    Guesses must look like text: strict GB18030 decodes almost any byte string.
+    """
+    for encoding, body, trusted in _candidates(data, hint):
+        try:
+            text = body.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _looks_like_text(text, trusted):
+            return text, codecs.lookup(encoding).name
+    if _looks_binary(data):
+        raise BinaryFileError(path, "binary data, not text; convert it to .txt, .docx or .pdf, or leave it out")
+    # A few damaged bytes (a cut-off download, one bad sector) should not cost the whole article.
+    for encoding in ("utf-8", "gb18030"):
+        text = data.decode(encoding, errors="replace")
+        damaged = text.count("\ufffd")
+        if damaged <= max(1, len(text) // 1000) and _looks_like_text(text, trusted=False):
+            logger.warning("%s: %d undecodable byte sequence(s) replaced with U+FFFD", path, damaged)
+            return text, encoding
+    raise DecodeError(path, "cannot tell the text encoding; re-save the file as UTF-8")
+
+
+def _candidates(data: bytes, hint: str | None) -> Iterator[tuple[str, bytes, bool]]:
+    """(codec, bytes to decode, trusted) in order of evidence; untrusted guesses must look like text."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            yield ("utf-8-sig" if encoding == "utf-8" else encoding), data[len(bom) :], True
+    if hint:
+        yield hint, data, False
+    if b"\0" in data:
+        # NUL bytes in a text file mean UTF-16: ASCII puts them all on one side of each code unit
+        # (odd bytes in LE). Hanzi like 一 U+4E00 put a few on the other side, so try both orders.
+        even, odd = data[0::2].count(0), data[1::2].count(0)
+        if len(data) % 2 == 0 and max(even, odd) >= 4 * min(even, odd):
+            orders = ("utf-16-le", "utf-16-be") if odd > even else ("utf-16-be", "utf-16-le")
+            yield from ((order, data, False) for order in orders)
+        return
+    yield "utf-8", data, True
+    yield "gb18030", data, False
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        yield best.encoding, data, False
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes (UTF-16 was ruled out) or more C0 control bytes than text ever has."""
+    sample = data[: _SAMPLE_CHARS * 2]
+    controls = sum(byte < 0x20 and chr(byte) not in _TEXT_CONTROLS for byte in sample)
+    return b"\0" in data or controls > _MAX_CONTROL * len(sample)
+
+
+def _looks_like_text(text: str, trusted: bool) -> bool:
+    """Few control characters and, unless the encoding is certain, mostly common characters."""
+    sample = text[:_SAMPLE_CHARS]
+    controls = sum(unicodedata.category(ch) == "Cc" and ch not in _TEXT_CONTROLS for ch in sample)
+    if controls > _MAX_CONTROL * len(sample):
+        return False
+    visible = [ch for ch in sample if not ch.isspace()]
+    return trusted or sum(map(_is_common, visible)) >= _MIN_PLAUSIBLE * len(visible)
+
+
+@lru_cache(maxsize=65536)
+def _is_common(ch: str) -> bool:
+    """ASCII, Latin letters with pinyin tones, punctuation and symbols, and the hanzi of GB2312
+    or Big5 level 1. Mis-decoded bytes land instead on kana, box drawing, private-use areas and
+    rare hanzi."""
+    code = ord(ch)
+    if code < 0x250 or 0x2000 <= code < 0x2300 or 0x2460 <= code < 0x2500 or 0x25A0 <= code < 0x2700:
+        return unicodedata.category(ch) != "Cc"
+    if 0x3000 <= code < 0x3040 or 0xFF00 <= code < 0xFFF0:
+        return True
+    return 0x4E00 <= code <= 0x9FFF and (_lead_byte_in(ch, "gb2312", 0xB0, 0xF7) or _lead_byte_in(ch, "big5", 0xA4, 0xC6))
+
+
+def _lead_byte_in(ch: str, encoding: str, low: int, high: int) -> bool:
+    """Whether the character encodes with a lead byte in [low, high]: GB2312 B0-F7 are its 6,763
+    hanzi; Big5 A4-C6 are its 5,401 frequent ones."""
+    try:
+        return low <= ch.encode(encoding)[0] <= high
+    except UnicodeEncodeError:
+        return False

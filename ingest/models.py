@@ -1,0 +1,57 @@
+"""Data objects that cross the ingest → vectorstore boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A file's decoded text before cleaning, plus metadata the format itself carried."""
+
+    source: str  # path as given by the user; citations point here
+    text: str
+    encoding: str = "utf-8"
+    meta: dict[str, str] = field(default_factory=dict)  # e.g. html <title>, date metas
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned article: the text citations index into, and its metadata."""
+
+    source: str
+    text: str
+    content_hash: str  # of the raw bytes: decides "unchanged" on re-ingest
+    title: str = ""
+    date: str = ""  # ISO "2023-08-31", or "2023" when only the year is known
+    publisher: str = ""  # paper or site
+    author: str = ""
+    edition: str = ""
+
+    def metadata(self) -> dict[str, str]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "date": self.date,
+            "publisher": self.publisher,
+            "author": self.author,
+            "edition": self.edition,
+        }
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole sentences of one document; start/end index into Document.text."""
+
+    id: str
+    source: str
+    text: str
+    start: int
+    end: int
+    index: int
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def embedding_text(self) -> str:
+        """What gets embedded: a short title/date header helps questions that name the article."""
+        header = " ".join(x for x in (self.metadata.get("title", ""), self.metadata.get("date", "")) if x)
+        return f"{header}\n{self.text}" if header else self.text

@@ -1,0 +1,306 @@
+"""The Gradio Blocks app: chat with cited sources, filters, documents and feedback, all through the Assistant API.
+
+>>> from ui.app import build_app, launch_options
+>>> build_app(Assistant(store=DIR)).launch(**launch_options())
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import gradio as gr
+
+from assistant.api import Assistant
+from assistant.models import Answer
+from assistant.retrieval import Filters
+from ingest.errors import AssistantError, EmptyStoreError
+from ui import render
+from ui.feedback import FILE_NAME, FeedbackLog, export_feedback, make_record, summary
+from ui.render import Turn
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+TITLE = "工会问答助手"
+EMPTY_STORE = "资料库里还没有文档：请先到「文档」页上传文件并点「导入」。"
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+# Questions the bundled sample answers, offered only while the store holds that article (matched by file name).
+SAMPLE_EXAMPLES = {
+    "000_e5d006b3dd77aca2.txt": "什邡市总工会建了多少家新就业形态工会？",
+    "001_2027b2049f37b8e8.txt": "南昌市有多少个省级以上工业园区？",
+    "002_bd9d97b2e13d7eae.txt": "盱眙县总工会上半年返还小微企业工会经费多少钱？",
+    "003_4f14171c2e7628b9.txt": "黄山区完成了多少家企业工资集体协商？",
+    "004_dd97a22918ae5a23.txt": "成都市高新区建立了多少个楼宇（园区）工会组织？",
+}
+PLACEHOLDER = (
+    "### 你好！我是工会问答助手\n"
+    "我只根据已导入的工会新闻资料作答，每句回答都标有出处 [n]，点一下就能看到原文。\n"
+    "资料里没有的内容，我会直接告诉你没有找到。"
+)
+
+
+def history(turns: list[Turn]) -> list[dict]:
+    """The chat so far as plain {"role", "content"} dicts for follow-up questions; failed turns are left out."""
+    out = []
+    for t in turns:
+        if t.answer is not None:
+            out += [{"role": "user", "content": t.question}, {"role": "assistant", "content": t.answer.answer}]
+    return out
+
+
+def chat_messages(turns: list[Turn], pending: str = "", pending_html: str = "") -> list[dict]:
+    """Chatbot messages: two per turn (so message index // 2 is the turn), plus a question in progress."""
+    msgs = []
+    for i, t in enumerate(turns):
+        bot = render.answer_html(t.answer, i) if t.answer is not None else render.error_html(t.error)
+        msgs += [{"role": "user", "content": render.esc(t.question)}, {"role": "assistant", "content": bot}]
+    if pending:
+        msgs += [{"role": "user", "content": render.esc(pending)}, {"role": "assistant", "content": pending_html}]
+    return msgs
+
+
+def make_filters(sources: list[str] | None, date_from: str, date_to: str) -> Filters:
+    """Filters from the filter widgets; a malformed date is the user's mistake, reported in Chinese."""
+    date_from, date_to = (date_from or "").strip(), (date_to or "").strip()
+    for d in (date_from, date_to):
+        if d and not _DATE.match(d):
+            raise gr.Error(f"日期「{d}」格式不对：请写成 2023、2023-05 或 2023-05-01")
+    return Filters(tuple(sources or ()), date_from, date_to)
+
+
+def example_questions(sources: list[str]) -> list[dict]:
+    names = {Path(s).name for s in sources}
+    return [{"text": q} for name, q in SAMPLE_EXAMPLES.items() if name in names]
+
+
+class ChatApp:
+    """The event handlers; holds the Assistant and the feedback log shared by every browser session."""
+
+    def __init__(self, assistant: Assistant, feedback: FeedbackLog | None = None,
+                 uploads: Path | None = None) -> None:
+        self.a = assistant
+        store_dir = Path(assistant.settings.store).expanduser()
+        self.feedback = feedback or FeedbackLog(store_dir / FILE_NAME)
+        self.uploads = uploads or store_dir / "uploads"
+
+    # -- chat --
+    def respond(self, question: str, turns: list[Turn], sources: list[str] | None,
+                date_from: str, date_to: str) -> Iterator[tuple]:
+        """Stream one answer: (chatbot, turns, sources panel, question box) after each piece."""
+        question = (question or "").strip()
+        if not question:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        filters = make_filters(sources, date_from, date_to)
+        yield chat_messages(turns, question, render.thinking_html()), gr.skip(), gr.skip(), ""
+        answer, error, text = None, "", ""
+        try:
+            for item in self.a.ask_stream(question, history(turns), filters):
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    text += item
+                    yield chat_messages(turns, question, render.streaming_html(text)), gr.skip(), gr.skip(), ""
+        except EmptyStoreError:
+            error = EMPTY_STORE
+        except AssistantError as exc:
+            log.warning("question failed: %s", exc)
+            error = str(exc)
+        turns = turns + [Turn(question, answer, error)]
+        yield chat_messages(turns), turns, self.sources_panel(turns), ""
+
+    def sources_panel(self, turns: list[Turn]) -> str:
+        cited = {c.source for t in turns if t.answer for c in t.answer.citations}
+        return render.sources_panel(turns, {s: self.a.document_text(s) or "" for s in cited})
+
+    @staticmethod
+    def new_chat() -> tuple:
+        return [], [], render.SOURCES_PLACEHOLDER, None, gr.update(visible=False)
+
+    def ask_api(self, question: str) -> tuple[str, dict]:
+        """Answer one question: the answer text with its [n] markers and sources, and the answer as JSON."""
+        try:
+            answer = self.a.ask(question)
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from exc
+        return render.plain_text(answer), answer.to_json()
+
+    # -- feedback --
+    def rate(self, turns: list[Turn], like: gr.LikeData, request: gr.Request) -> tuple:
+        """A 👍/👎 on an answer is recorded at once; the comment box then opens for that answer."""
+        index = like.index[0] if isinstance(like.index, (list, tuple)) else like.index
+        turn = turns[index // 2] if 0 <= index // 2 < len(turns) else None
+        if turn is None or turn.answer is None or like.liked not in (True, False):
+            return gr.skip(), gr.skip(), gr.skip()
+        rating = "up" if like.liked else "down"
+        self.feedback.append(make_record(turn.answer, rating, user=_user(request)))
+        note = "已记录 👍 有帮助。" if rating == "up" else "已记录 👎 没帮助。"
+        return (index // 2, rating), gr.update(visible=True), f"{note}愿意的话，补充一句原因（可选）："
+
+    def comment(self, target: tuple[int, str] | None, text: str, turns: list[Turn], request: gr.Request) -> tuple:
+        if target is None or not (text or "").strip():
+            return gr.skip(), gr.skip()
+        turn_no, rating = target
+        self.feedback.append(make_record(turns[turn_no].answer, rating, text, user=_user(request)))
+        gr.Info("谢谢！意见已保存。")
+        return "", gr.update(visible=False)
+
+    def feedback_view(self) -> str:
+        return render.feedback_summary(summary(self.feedback.read()), str(self.feedback.path))
+
+    def export(self, fmt: str) -> str:
+        dest = Path(tempfile.mkdtemp(prefix="feedback-")) / f"feedback.{fmt}"
+        return str(export_feedback(self.feedback.read(), dest))
+
+    # -- documents --
+    def corpus_views(self) -> tuple:
+        """Everything that shows the store's contents: examples, filter choices, table, picker, stats."""
+        rows = self.a.documents()
+        choices = [(f"{render.doc_label(r.title, r.source)}（{r.date or render.NO_DATE}）", r.source) for r in rows]
+        return (gr.update(examples=example_questions([r.source for r in rows]) or None),
+                gr.update(choices=choices), render.documents_table(rows),
+                gr.update(choices=choices, value=None), render.stats_html(self.a.stats()))
+
+    def ingest(self, files: list[str] | None, progress=gr.Progress()) -> tuple:
+        """Copy uploads under the store (their source paths must outlive Gradio's temp files) and ingest them."""
+        if not files:
+            raise gr.Error("请先选择要上传的文件。")
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        paths = [shutil.copy(f, self.uploads / Path(f).name) for f in files]
+
+        def tick(done: int, total: int) -> None:
+            if total:
+                progress((done, total), desc="正在向量化", unit="段")
+
+        try:
+            report = self.a.ingest(paths, progress=tick)
+        except AssistantError as exc:
+            raise gr.Error(str(exc)) from exc
+        html = render.ingest_report_html(report.ingested, report.unchanged, report.rejected)
+        return (html, None, *self.corpus_views())
+
+    def remove(self, source: str | None) -> tuple:
+        if not source:
+            raise gr.Error("请先选择要删除的文档。")
+        removed = self.a.remove(source)
+        note = f"已删除 {render.file_name(source)}" if removed else f"{render.file_name(source)} 已不在资料库中"
+        gr.Info(note)
+        return ("", *self.corpus_views())
+
+    def view_document(self, source: str | None) -> str:
+        row = next((r for r in self.a.documents() if r.source == source), None)
+        if row is None:
+            return ""
+        return render.document_view(row.title, row.date, row.source, self.a.document_text(source) or "")
+
+
+def pick_example(event: gr.SelectData) -> str:
+    return event.value["text"]
+
+
+def _user(request: gr.Request | None) -> str | None:
+    return getattr(request, "username", None) if request else None
+
+
+def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.Blocks:
+    """The whole UI; launch it with `launch_options()`."""
+    app = ChatApp(assistant, feedback)
+    private = {"api_visibility": "private"}
+    with gr.Blocks(title=TITLE, fill_width=True) as demo:
+        turns = gr.State([])
+        feedback_target = gr.State(None)
+        gr.HTML(render.HEADER)
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat"):
+                with gr.Row(equal_height=False, elem_id="chat-row"):
+                    with gr.Column(scale=3, min_width=420):
+                        with gr.Accordion("筛选范围（默认：全部资料）", open=False, elem_id="filters"):
+                            with gr.Row():
+                                f_sources = gr.Dropdown(label="只在这些文档中查找", multiselect=True, choices=[],
+                                                        scale=3, elem_id="filter-sources")
+                                f_from = gr.Textbox(label="起始日期", placeholder="如 2023-01-01", scale=1,
+                                                    elem_id="filter-from")
+                                f_to = gr.Textbox(label="截止日期", placeholder="如 2023-12-31", scale=1,
+                                                  elem_id="filter-to")
+                        chatbot = gr.Chatbot(elem_id="chat", show_label=False, height="62vh", min_height=420,
+                                             render_markdown=False, buttons=[], placeholder=PLACEHOLDER,
+                                             feedback_options=("Like", "Dislike"), autoscroll=True)
+                        with gr.Group(visible=False, elem_id="feedback-box") as feedback_box:
+                            feedback_note = gr.Markdown()
+                            with gr.Row():
+                                feedback_text = gr.Textbox(show_label=False, placeholder="例如：数字不对 / 出处不相关",
+                                                           scale=5, elem_id="feedback-text")
+                                feedback_send = gr.Button("提交意见", scale=1, size="sm")
+                        with gr.Row(elem_id="ask-row"):
+                            question = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送，例如：什邡市总工会建了多少家新就业形态工会？",
+                                                  scale=8, autofocus=True, elem_id="question", lines=1, max_lines=4)
+                            send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
+                        with gr.Row(elem_id="chat-tools"):
+                            new_chat = gr.Button("＋ 新对话", size="sm", elem_id="new-chat", scale=0, min_width=100)
+                            gr.HTML('<div class="chat-hint">对回答点 👍 / 👎 即可反馈；回答中的编号可点开出处。</div>')
+                    with gr.Column(scale=2, min_width=340, elem_id="sources-col"):
+                        gr.HTML('<div class="panel-title">来源与原文</div>')
+                        sources_panel = gr.HTML(render.SOURCES_PLACEHOLDER, elem_id="sources")
+            with gr.Tab("文档", id="docs"):
+                stats = gr.HTML(elem_id="stats")
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=2, min_width=320):
+                        upload = gr.File(label="上传文件（.txt .md .html .docx .pdf，可多选）", file_count="multiple",
+                                         elem_id="upload")
+                        ingest_btn = gr.Button("导入", variant="primary", elem_id="ingest")
+                        ingest_report = gr.HTML(elem_id="ingest-report")
+                    with gr.Column(scale=3, min_width=420):
+                        docs_table = gr.HTML(elem_id="documents")
+                        with gr.Row():
+                            doc_pick = gr.Dropdown(label="选择文档", choices=[], scale=3, elem_id="doc-pick")
+                            view_btn = gr.Button("查看全文", scale=1, elem_id="view-doc")
+                            remove_btn = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
+                        doc_view = gr.HTML(elem_id="doc-view")
+            with gr.Tab("反馈", id="feedback") as feedback_tab:
+                feedback_stats = gr.HTML(elem_id="feedback-stats")
+                with gr.Row():
+                    export_jsonl = gr.Button("导出全部记录（JSONL）", elem_id="export-jsonl")
+                    export_csv = gr.Button("导出每个回答的最新评价（CSV）", elem_id="export-csv")
+                export_file = gr.File(label="导出文件", interactive=False, elem_id="export-file")
+
+        corpus = [chatbot, f_sources, docs_table, doc_pick, stats]
+        ask_inputs = [question, turns, f_sources, f_from, f_to]
+        ask_outputs = [chatbot, turns, sources_panel, question]
+        demo.load(app.corpus_views, None, corpus, **private)
+        question.submit(app.respond, ask_inputs, ask_outputs, **private)
+        send.click(app.respond, ask_inputs, ask_outputs, **private)
+        chatbot.example_select(pick_example, None, question, **private).then(
+            app.respond, ask_inputs, ask_outputs, **private)
+        for trigger in (new_chat.click, chatbot.clear):
+            trigger(app.new_chat, None, [chatbot, turns, sources_panel, feedback_target, feedback_box], **private)
+        chatbot.like(app.rate, turns, [feedback_target, feedback_box, feedback_note], **private)
+        for trigger in (feedback_text.submit, feedback_send.click):
+            trigger(app.comment, [feedback_target, feedback_text, turns], [feedback_text, feedback_box], **private)
+        ingest_btn.click(app.ingest, upload, [ingest_report, upload, *corpus], **private)
+        remove_btn.click(app.remove, doc_pick, [doc_view, *corpus], **private)
+        for trigger in (view_btn.click, doc_pick.change):
+            trigger(app.view_document, doc_pick, doc_view, **private)
+        feedback_tab.select(app.feedback_view, None, feedback_stats, **private)
+        export_jsonl.click(lambda: app.export("jsonl"), None, export_file, **private)
+        export_csv.click(lambda: app.export("csv"), None, export_file, **private)
+        gr.api(app.ask_api, api_name="ask")
+    return demo
+
+
+def launch_options() -> dict:
+    """Theme, CSS and the click-handling script; Gradio 6 takes these at launch, not in Blocks()."""
+    fonts = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "system-ui", "sans-serif"]
+    theme = gr.themes.Soft(primary_hue="red", neutral_hue="slate", font=fonts,
+                           font_mono=["Noto Sans Mono CJK SC", "ui-monospace", "monospace"])
+    return {
+        "theme": theme,
+        "css": (STATIC / "app.css").read_text(encoding="utf-8"),
+        "head": f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
+        "footer_links": [],
+    }

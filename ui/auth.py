@@ -1,0 +1,117 @@
+"""Logins for `assistant serve --auth-file FILE`: one `user:pbkdf2_sha256$iterations$salt$hash` line per user.
+
+Add or replace a user with `python -m ui.auth add-user FILE NAME` (prompts for the password).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from ingest.errors import ConfigError
+
+ALGORITHM = "pbkdf2_sha256"
+ITERATIONS = 600_000  # OWASP 2023 recommendation for PBKDF2-HMAC-SHA256
+_DUMMY = f"{ALGORITHM}$1000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text + "=" * (-len(text) % 4))
+
+
+def hash_password(password: str, iterations: int = ITERATIONS, salt: bytes | None = None) -> str:
+    """An encoded PBKDF2-SHA256 hash: algorithm$iterations$salt$hash (salt and hash in base64)."""
+    salt = salt or os.urandom(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    return f"{ALGORITHM}${iterations}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, encoded: str) -> bool:
+    """Constant-time check of a password against an encoded hash; a malformed hash never matches."""
+    try:
+        algorithm, iterations, salt, expected = encoded.split("$")
+        if algorithm != ALGORITHM:
+            return False
+        digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), _unb64(salt), int(iterations))
+        return hmac.compare_digest(digest, _unb64(expected))
+    except ValueError:
+        return False
+
+
+def parse_auth_file(path: Path) -> dict[str, str]:
+    """user → encoded hash; blank lines and # comments are skipped, anything else malformed is an error."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"cannot read auth file {path}: {exc.strerror or exc}") from exc
+    users: dict[str, str] = {}
+    for no, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        user, _, encoded = line.partition(":")
+        if not user or encoded.count("$") != 3 or not encoded.startswith(ALGORITHM + "$"):
+            raise ConfigError(f"{path}:{no}: expected 'user:{ALGORITHM}$iterations$salt$hash' "
+                              f"(create entries with `python -m ui.auth add-user {path} NAME`)")
+        users[user] = encoded
+    if not users:
+        raise ConfigError(f"auth file {path} has no users; add one with `python -m ui.auth add-user {path} NAME`")
+    return users
+
+
+def make_checker(users: dict[str, str]) -> Callable[[str, str], bool]:
+    """The (user, password) → bool callback Gradio's login calls."""
+    def check(user: str, password: str) -> bool:
+        # Unknown users still pay for one hash, so timing does not reveal which names exist.
+        return verify_password(password, users.get(user, _DUMMY)) and user in users
+    return check
+
+
+def add_user(path: Path, user: str, password: str, iterations: int = ITERATIONS) -> None:
+    """Add a user to the auth file, replacing an existing entry of the same name."""
+    if not user or ":" in user or user != user.strip():
+        raise ConfigError("a user name must be non-empty, without ':' or surrounding spaces")
+    if not password:
+        raise ConfigError("the password must not be empty")
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    kept = [ln for ln in lines if ln.partition(":")[0].strip() != user]
+    kept.append(f"{user}:{hash_password(password, iterations)}")
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+
+
+@click.group()
+def main() -> None:
+    """Manage the users of `assistant serve --auth-file FILE`."""
+
+
+@main.command("add-user")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
+def add_user_command(file: Path, name: str, password_stdin: bool) -> None:
+    """Add NAME to FILE (created if missing), or change NAME's password."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        add_user(file, name, password)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"saved user '{name}' in {file}")
+
+
+if __name__ == "__main__":
+    main()

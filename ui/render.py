@@ -1,0 +1,241 @@
+"""Pure HTML for the chat UI. Every string that came from a document or a user passes through `esc`.
+
+gr.HTML does not sanitize (an `<img onerror>` runs), so escaping here is the only defence.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.models import Answer, Citation, Passage
+from ingest.errors import InputError
+
+_MARKER = re.compile(r"\[(\d+)\]")
+NO_DATE = "日期不详"
+HEADER = (
+    '<div class="app-header"><div class="app-logo">工</div><div><h1>工会问答助手</h1>'
+    "<p>根据已导入的工会新闻资料作答 · 每个数字都附原文出处 · 资料里没有的，直接告诉你没有找到</p></div></div>"
+)
+SOURCES_PLACEHOLDER = (
+    '<div class="src-empty"><div class="src-empty-icon">📑</div>'
+    "<p>提问后，这里会列出回答引用的原文段落。</p>"
+    "<p>点击回答中的 <span class=\"cite-chip static\">1</span> 可直接跳到对应出处。</p></div>"
+)
+
+
+def esc(text: str) -> str:
+    """HTML-escape text, quotes included (it also ends up inside attributes)."""
+    return html.escape(text or "", quote=True)
+
+
+def file_name(source: str) -> str:
+    return Path(source).name or source
+
+
+def doc_label(title: str, source: str) -> str:
+    return title or file_name(source)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question and its outcome, as the chat keeps it; answer is None when asking failed."""
+
+    question: str
+    answer: Answer | None = None
+    error: str = ""
+
+
+# -- the answer bubble --
+
+def chip(turn: int, n: int) -> str:
+    return f'<a class="cite-chip" href="#src-{turn}-{n}" title="查看出处 [{n}]">{n}</a>'
+
+
+def linked_text(text: str, turn: int, numbers: set[int]) -> str:
+    """Escaped answer text whose [n] markers become chips linking to the sources panel."""
+    out, pos = [], 0
+    for m in _MARKER.finditer(text):
+        n = int(m.group(1))
+        if n in numbers:
+            out += [esc(text[pos:m.start()]), chip(turn, n)]
+            pos = m.end()
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def plain_text(answer: Answer) -> str:
+    """The answer as plain text with its [n] markers and sources: what "copy" and the /ask API return."""
+    lines = [answer.answer]
+    if answer.citations:
+        lines += ["", "来源:"]
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {doc_label(c.title, c.source)} ({c.date or NO_DATE}) — {c.source}")
+            lines.append(f"    “{c.quote}”")
+    if answer.refused and answer.related:
+        lines += ["", "相关阅读（非引用）:"]
+        lines += [f"- {doc_label(p.title, p.source)} ({p.date or NO_DATE}) — {p.source}" for p in answer.related]
+    return "\n".join(lines)
+
+
+def _tools(answer: Answer) -> str:
+    # The copy button reads the hidden plain text: the chatbot strips data-* attributes.
+    return ('<div class="qa-tools"><button class="qa-copy" type="button" title="复制回答和来源">复制回答</button></div>'
+            f'<pre class="qa-plain" style="display:none">{esc(plain_text(answer))}</pre>')
+
+
+def answer_html(answer: Answer, turn: int) -> str:
+    """The chat bubble: answer with chips and a short source list, or a distinct refusal box."""
+    if answer.refused:
+        hint = "右侧「相关阅读」列出了最接近的段落，供参考，不是答案的出处。" if answer.related else ""
+        return (f'<div class="qa-answer qa-refusal"><div class="qa-refusal-head">⚠️ 资料中没有找到答案</div>'
+                f'<div class="qa-text">{esc(answer.answer)}</div>'
+                + (f'<div class="qa-hint">{hint}</div>' if hint else "") + _tools(answer) + "</div>")
+    numbers = {c.n for c in answer.citations}
+    sources = "".join(
+        f'<li>{chip(turn, c.n)}<span>{esc(doc_label(c.title, c.source))}</span>'
+        f'<span class="qa-date">{esc(c.date or NO_DATE)}</span></li>'
+        for c in answer.citations
+    )
+    flagged = ('<div class="qa-flag">⚠️ 这个回答中有未能被引用原文证实的内容，请核对来源。</div>'
+               if answer.flagged else "")
+    return (f'<div class="qa-answer"><div class="qa-text">{linked_text(answer.answer, turn, numbers)}</div>'
+            + flagged + (f'<ol class="qa-sources">{sources}</ol>' if sources else "") + _tools(answer) + "</div>")
+
+
+def streaming_html(text: str) -> str:
+    """An answer still arriving: escaped text and a typing cursor."""
+    return f'<div class="qa-answer qa-streaming"><div class="qa-text">{esc(text)}<span class="qa-cursor"></span></div></div>'
+
+
+def thinking_html() -> str:
+    return '<div class="qa-answer qa-streaming"><span class="qa-dots"><i></i><i></i><i></i></span> 正在查找资料…</div>'
+
+
+def error_html(message: str) -> str:
+    return f'<div class="qa-answer qa-error"><div class="qa-refusal-head">出错了</div><div class="qa-text">{esc(message)}</div></div>'
+
+
+# -- the sources panel --
+
+def highlight(text: str, start: int, end: int) -> str:
+    """Escaped text with text[start:end] marked as the supporting sentence."""
+    return f'{esc(text[:start])}<mark class="hl">{esc(text[start:end])}</mark>{esc(text[end:])}'
+
+
+def span_of(quote: str, text: str, start: int = -1, end: int = -1) -> tuple[int, int] | None:
+    """Where quote sits in text: the given offsets when they hold, else its first occurrence."""
+    if quote and 0 <= start < end <= len(text) and text[start:end] == quote:
+        return start, end
+    i = text.find(quote) if quote else -1
+    return (i, i + len(quote)) if i >= 0 else None
+
+
+def marked(text: str, quote: str, start: int = -1, end: int = -1) -> str:
+    span = span_of(quote, text, start, end)
+    if span is None:
+        return esc(text) + f'<div class="src-quote">“<mark class="hl">{esc(quote)}</mark>”</div>'
+    return highlight(text, *span)
+
+
+def _meta(title: str, date: str, source: str) -> str:
+    return (f'<span class="src-title">{esc(doc_label(title, source))}</span>'
+            f'<span class="src-meta"><span>{esc(date or NO_DATE)}</span>'
+            f'<span class="src-file" title="{esc(source)}">{esc(file_name(source))}</span></span>')
+
+
+def citation_card(c: Citation, turn: int, doc_text: str) -> str:
+    """One citation: title, date, file; the passage with its sentence highlighted; the whole document."""
+    full = ""
+    if doc_text:
+        full = ('<details class="src-doc"><summary>查看全文（清洗后的文本）</summary>'
+                f'<div class="src-doc-text">{marked(doc_text, c.quote, c.start, c.end)}</div></details>')
+    return (f'<details class="src-card" id="src-{turn}-{c.n}"><summary><span class="cite-chip static">{c.n}</span>'
+            f'{_meta(c.title, c.date, c.source)}</summary>'
+            f'<div class="src-passage">{marked(c.passage or c.quote, c.quote)}</div>{full}</details>')
+
+
+def related_card(p: Passage) -> str:
+    return (f'<div class="src-card src-related-card"><div class="src-summary">{_meta(p.title, p.date, p.source)}</div>'
+            f'<div class="src-passage">{esc(p.text)}</div></div>')
+
+
+def turn_section(turn: int, t: Turn, doc_texts: dict[str, str], latest: bool) -> str:
+    a = t.answer
+    if a is None:
+        return ""
+    resolved = a.resolved_question
+    asked = esc(t.question) + (f'<span class="src-resolved">理解为：{esc(resolved)}</span>'
+                               if resolved and resolved != t.question else "")
+    if a.refused:
+        body = ('<div class="src-related-head">相关阅读 <small>（最接近的段落，不是答案的出处）</small></div>'
+                + "".join(related_card(p) for p in a.related)) if a.related else '<p class="src-none">没有相关段落。</p>'
+    else:
+        body = "".join(citation_card(c, turn, doc_texts.get(c.source, "")) for c in a.citations) \
+            or '<p class="src-none">这个回答没有引用。</p>'
+    kind = "src-turn refused" if a.refused else "src-turn"
+    return (f'<details class="{kind}" id="turn-{turn}"{" open" if latest else ""}>'
+            f'<summary><span class="src-q-no">第 {turn + 1} 问</span><span class="src-q">{asked}</span></summary>'
+            f"{body}</details>")
+
+
+def sources_panel(turns: list[Turn], doc_texts: dict[str, str]) -> str:
+    """All turns' sources, newest first and open; older turns folded."""
+    answered = [(i, t) for i, t in enumerate(turns) if t.answer is not None]
+    if not answered:
+        return SOURCES_PLACEHOLDER
+    last = answered[-1][0]
+    return '<div class="src-panel">' + "".join(
+        turn_section(i, t, doc_texts, i == last) for i, t in reversed(answered)) + "</div>"
+
+
+# -- the documents tab --
+
+def documents_table(rows) -> str:
+    """The store's documents (DocumentRow-like objects) as a table."""
+    if not rows:
+        return '<p class="doc-empty">资料库还是空的：在上方上传文件并点「导入」。</p>'
+    body = "".join(
+        f'<tr><td>{esc(doc_label(r.title, r.source))}</td><td class="nowrap">{esc(r.date or NO_DATE)}</td>'
+        f'<td class="num">{r.n_chunks}</td><td class="src-file" title="{esc(r.source)}">{esc(file_name(r.source))}</td></tr>'
+        for r in rows
+    )
+    return ('<table class="doc-table"><thead><tr><th>标题</th><th>日期</th><th>段落数</th><th>文件</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+STAT_LABELS = {"documents": "文档", "chunks": "段落", "embedder": "向量模型", "chroma": "向量库"}
+
+
+def stats_html(stats: dict) -> str:
+    cards = "".join(
+        f'<div class="stat"><div class="stat-value">{esc(str(stats[k]))}</div><div class="stat-label">{v}</div></div>'
+        for k, v in STAT_LABELS.items() if k in stats
+    )
+    store = f'<div class="stat-store">存储位置：<code>{esc(str(stats.get("store", "")))}</code></div>'
+    return f'<div class="stats">{cards}</div>{store}'
+
+
+def ingest_report_html(ingested: list[str], unchanged: list[str], rejected: list[InputError]) -> str:
+    """What an upload did, file by file; rejected files are named with the reason."""
+    items = [f'<li class="ok">✅ 已导入 <b>{esc(file_name(s))}</b></li>' for s in ingested]
+    items += [f'<li class="same">⏺ 未变化 <b>{esc(file_name(s))}</b>（内容与已导入的相同）</li>' for s in unchanged]
+    items += [f'<li class="bad">❌ 未导入 <b>{esc(file_name(e.path))}</b>：{esc(e.reason)}</li>' for e in rejected]
+    head = f"导入 {len(ingested)} 个，未变化 {len(unchanged)} 个，失败 {len(rejected)} 个"
+    return f'<div class="ingest-report"><div class="ingest-head">{head}</div><ul>{"".join(items)}</ul></div>'
+
+
+def document_view(title: str, date: str, source: str, text: str) -> str:
+    return (f'<div class="doc-view"><div class="doc-view-head">{_meta(title, date, source)}</div>'
+            f'<div class="src-doc-text">{esc(text)}</div></div>')
+
+
+def feedback_summary(counts: dict[str, int], path: str) -> str:
+    cards = "".join(
+        f'<div class="stat"><div class="stat-value">{counts[k]}</div><div class="stat-label">{label}</div></div>'
+        for k, label in (("answers", "已评价回答"), ("up", "👍 有帮助"), ("down", "👎 没帮助"), ("comments", "附意见"))
+    )
+    return (f'<div class="stats">{cards}</div><div class="stat-store">记录文件（只追加）：<code>{esc(path)}</code>'
+            "；同一回答多次评价时以最后一次为准。</div>")

@@ -1,0 +1,203 @@
+"""The catalog beside Chroma: documents, chunks and a jieba BM25 keyword index in one SQLite file.
+
+The catalog is the source of truth for what the store holds: a document counts only once its
+row reads status='ready', which is written in the same transaction as its chunks. Chroma is
+written before that commit, so a crash leaves at most orphan vectors that a rerun overwrites
+(ids are content hashes) or deletes.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+
+from ingest.models import Chunk, Document
+
+jieba.setLogLevel(logging.WARNING)
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"[\w.%]+")  # keeps 84.8% and 53.07 whole; drops punctuation
+STOPWORDS = frozenset(
+    "的 了 是 在 和 与 及 等 个 有 为 对 把 被 将 也 都 就 又 而 并 或 其 之 这 那 哪 什么 多少 几 吗 呢 啊 "
+    "怎么 如何 哪些 哪个 哪里 哪一年 请问 一下 是否 有没有 谁 我 你 他 她 它 们 市 县 区 过 着 得 地 吧 所 "
+    "从 向 到 给 让 由 以 于".split()
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    source TEXT PRIMARY KEY, content_hash TEXT, title TEXT, date TEXT, publisher TEXT,
+    author TEXT, edition TEXT, text TEXT, n_chunks INTEGER, status TEXT, ingested_at REAL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, source TEXT, idx INTEGER, start INTEGER, "end" INTEGER, text TEXT
+);
+CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(tokens, id UNINDEXED, tokenize='unicode61');
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode tokens without punctuation or stopwords; used for documents and queries alike."""
+    out = []
+    for tok in jieba.cut_for_search(text):
+        tok = tok.strip().lower()
+        if tok and tok not in STOPWORDS and _TOKEN.fullmatch(tok):
+            out.append(tok)
+    return out
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    source: str
+    content_hash: str
+    title: str
+    date: str
+    publisher: str
+    author: str
+    edition: str
+    n_chunks: int
+    status: str
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self._lock = threading.RLock()
+        self._df: dict[str, int] = {}
+        with self._lock, self._db:
+            self._db.executescript(_SCHEMA)
+
+    # -- settings (e.g. the embedder the store was built with) --
+    def get_setting(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
+
+    # -- documents --
+    def document(self, source: str) -> DocumentRow | None:
+        row = self._db.execute(
+            "SELECT source, content_hash, title, date, publisher, author, edition, n_chunks, status "
+            "FROM documents WHERE source = ?",
+            (source,),
+        ).fetchone()
+        return DocumentRow(*row) if row else None
+
+    def documents(self, status: str | None = "ready") -> list[DocumentRow]:
+        sql = "SELECT source, content_hash, title, date, publisher, author, edition, n_chunks, status FROM documents"
+        rows = self._db.execute(sql + (" WHERE status = ?" if status else "") + " ORDER BY source",
+                                (status,) if status else ())
+        return [DocumentRow(*r) for r in rows]
+
+    def document_text(self, source: str) -> str | None:
+        row = self._db.execute("SELECT text FROM documents WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def mark_pending(self, doc: Document) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT INTO documents (source, content_hash, status, ingested_at) VALUES (?, ?, 'pending', ?) "
+                "ON CONFLICT(source) DO UPDATE SET status = 'pending'",
+                (doc.source, doc.content_hash, time.time()),
+            )
+
+    def commit_document(self, doc: Document, chunks: list[Chunk]) -> None:
+        """Replace the document's chunks and keyword rows and mark it ready, atomically."""
+        with self._lock, self._db:
+            self._delete_chunks(doc.source)
+            self._db.executemany(
+                'INSERT INTO chunks (id, source, idx, start, "end", text) VALUES (?, ?, ?, ?, ?, ?)',
+                [(c.id, c.source, c.index, c.start, c.end, c.text) for c in chunks],
+            )
+            self._db.executemany(
+                "INSERT INTO chunks_fts (tokens, id) VALUES (?, ?)",
+                [(" ".join(tokenize(c.embedding_text())), c.id) for c in chunks],
+            )
+            m = doc.metadata()
+            self._db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?)",
+                (doc.source, doc.content_hash, m["title"], m["date"], m["publisher"], m["author"],
+                 m["edition"], doc.text, len(chunks), time.time()),
+            )
+
+    def remove_document(self, source: str) -> None:
+        with self._lock, self._db:
+            self._delete_chunks(source)
+            self._db.execute("DELETE FROM documents WHERE source = ?", (source,))
+
+    def _delete_chunks(self, source: str) -> None:
+        self._df.clear()
+        self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
+        self._db.execute("DELETE FROM chunks WHERE source = ?", (source,))
+
+    # -- chunks --
+    def chunk_ids(self, source: str | None = None) -> set[str]:
+        if source is None:
+            return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
+        return {r[0] for r in self._db.execute("SELECT id FROM chunks WHERE source = ?", (source,))}
+
+    def chunks(self, ids: list[str]) -> dict[str, tuple[str, int, int, int, str]]:
+        """id → (source, idx, start, end, text) for the ids of ready documents."""
+        out = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            rows = self._db.execute(
+                'SELECT c.id, c.source, c.idx, c.start, c."end", c.text FROM chunks c JOIN documents d '
+                f'ON d.source = c.source WHERE d.status = \'ready\' AND c.id IN ({",".join("?" * len(part))})',
+                part,
+            )
+            out.update((r[0], r[1:]) for r in rows)
+        return out
+
+    def count_chunks(self) -> int:
+        return self._db.execute(
+            "SELECT COUNT(*) FROM chunks JOIN documents USING (source) WHERE status = 'ready'"
+        ).fetchone()[0]
+
+    def doc_freq(self, token: str) -> int:
+        """How many chunks contain the token (cached until the next write)."""
+        if token not in self._df:
+            with self._lock:
+                self._df[token] = self._db.execute(
+                    "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", ('"' + token.replace('"', "") + '"',)
+                ).fetchone()[0]
+        return self._df[token]
+
+    def idf(self, token: str) -> float:
+        """BM25-style inverse document frequency of a token over the chunks."""
+        n, df = self.count_chunks(), self.doc_freq(token)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def keyword_search(self, query: str, k: int = 20, sources: list[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score, higher is better) for chunks sharing any query token."""
+        tokens = sorted(set(tokenize(query)))
+        if not tokens:
+            return []
+        match = " OR ".join('"' + t.replace('"', "") + '"' for t in tokens)
+        sql = (
+            "SELECT f.id, -bm25(chunks_fts) AS score FROM chunks_fts f JOIN chunks c ON c.id = f.id "
+            "JOIN documents d ON d.source = c.source WHERE chunks_fts MATCH ? AND d.status = 'ready'"
+        )
+        params: list = [match]
+        if sources:
+            sql += f" AND c.source IN ({','.join('?' * len(sources))})"
+            params += sources
+        sql += " ORDER BY score DESC LIMIT ?"
+        with self._lock:
+            return [(r[0], float(r[1])) for r in self._db.execute(sql, [*params, k])]
+
+    def close(self) -> None:
+        self._db.close()

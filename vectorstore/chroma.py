@@ -1,0 +1,95 @@
+"""Chroma access: an embedded PersistentClient or a `chroma run` server, always with our own embedding function."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.config import Settings
+
+from ingest.errors import ChromaUnavailableError, ConfigError, EmbedderMismatchError
+from vectorstore.embedders import Embedder
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "union_qa_chunks"
+
+
+class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Our embedder behind Chroma's protocol, so Chroma never falls back to its downloading default."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._embedder.embed_passages(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return [self._embedder.embed_query(t) for t in input]
+
+    @staticmethod
+    def name() -> str:
+        return "union_qa_assistant"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"embedder": self._embedder.name}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "ChromaEmbeddingFunction":
+        from vectorstore.embedders import create_embedder
+
+        return ChromaEmbeddingFunction(create_embedder(config.get("embedder")))
+
+    def default_space(self) -> str:
+        return "cosine"
+
+
+def connect(store_dir: Path, chroma_url: str | None = None):
+    """A PersistentClient under store_dir, or an HttpClient for http://HOST:PORT."""
+    settings = Settings(anonymized_telemetry=False)
+    if not chroma_url:
+        return chromadb.PersistentClient(path=str(store_dir / "chroma"), settings=settings)
+    url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+    if url.scheme not in ("http", "https") or not url.hostname:
+        raise ConfigError(f"--chroma-url '{chroma_url}' is not of the form http://HOST:PORT")
+    try:
+        client = chromadb.HttpClient(
+            host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https", settings=settings,
+        )
+        client.heartbeat()
+    except Exception as exc:  # connection errors come in several library-specific types
+        raise ChromaUnavailableError(
+            f"cannot reach the Chroma server at {chroma_url} ({exc}); start it with "
+            "`chroma run --path DIR --host 127.0.0.1 --port PORT` or drop --chroma-url"
+        ) from exc
+    return client
+
+
+def open_collection(client, embedder: Embedder, name: str = COLLECTION):
+    """Get or create the chunk collection; refuse one built with another embedder."""
+    try:
+        existing = client.get_collection(name, embedding_function=ChromaEmbeddingFunction(embedder))
+    except Exception:  # chromadb raises NotFoundError / ValueError / InvalidCollection by version
+        existing = None
+    if existing is not None:
+        check_embedder(existing.metadata or {}, embedder)
+        return existing
+    return client.create_collection(
+        name,
+        embedding_function=ChromaEmbeddingFunction(embedder),
+        metadata={"embedder": embedder.name, "dim": embedder.dim, "hnsw:space": "cosine"},
+    )
+
+
+def check_embedder(meta: dict, embedder: Embedder) -> None:
+    stored, dim = meta.get("embedder"), meta.get("dim")
+    if stored and (stored != embedder.name or (dim and int(dim) != embedder.dim)):
+        raise EmbedderMismatchError(
+            f"this store was built with embedder '{stored}' ({dim} dims) but '{embedder.name}' "
+            f"({embedder.dim} dims) was asked for; use --embedder {stored}, or a new --store"
+        )

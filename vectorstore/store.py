@@ -1,0 +1,116 @@
+"""The store: Chroma vectors plus the SQLite catalog/keyword index beside them, kept consistent."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ingest.errors import EmbedderMismatchError
+from ingest.models import Chunk, Document
+from vectorstore.catalog import Catalog, DocumentRow
+from vectorstore.chroma import COLLECTION, connect, open_collection
+from vectorstore.embedders import DEFAULT_EMBEDDER, CachedEmbedder, EmbeddingCache, create_embedder
+
+log = logging.getLogger(__name__)
+
+
+class VectorStore:
+    """Opens lazily: listing documents or stats never loads a model or Chroma."""
+
+    def __init__(self, store_dir: str | Path, chroma_url: str | None = None,
+                 embedder: str | None = None, collection: str = COLLECTION) -> None:
+        self.dir = Path(store_dir).expanduser()
+        self.chroma_url = chroma_url
+        self.collection_name = collection
+        self.catalog = Catalog(self.dir / "catalog.sqlite")
+        stored = self.catalog.get_setting("embedder")
+        if embedder and stored and embedder != stored:
+            raise EmbedderMismatchError(
+                f"the store {self.dir} was built with embedder '{stored}', not '{embedder}'; "
+                f"use --embedder {stored}, or a new --store"
+            )
+        self.embedder_name = embedder or stored or DEFAULT_EMBEDDER
+        self._embedder: CachedEmbedder | None = None
+        self._collection = None
+
+    @property
+    def embedder(self) -> CachedEmbedder:
+        if self._embedder is None:
+            inner = create_embedder(self.embedder_name)
+            self._embedder = CachedEmbedder(inner, EmbeddingCache(self.dir / "embeddings.sqlite"))
+        return self._embedder
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            client = connect(self.dir, self.chroma_url)
+            self._collection = open_collection(client, self.embedder, self.collection_name)
+            if self.catalog.get_setting("embedder") is None:
+                self.catalog.set_setting("embedder", self.embedder.name)
+        return self._collection
+
+    # -- writing --
+    def is_unchanged(self, source: str, content_hash: str) -> bool:
+        row = self.catalog.document(source)
+        return row is not None and row.status == "ready" and row.content_hash == content_hash
+
+    def add_document(self, doc: Document, chunks: list[Chunk], on_batch=None) -> None:
+        """Embed (cache first), write vectors, then commit the catalog: the commit is the point of no return."""
+        vectors = self.embedder.embed_passages([c.embedding_text() for c in chunks], on_batch=on_batch)
+        self.catalog.mark_pending(doc)
+        stale = self._chroma_ids(doc.source) - {c.id for c in chunks}
+        if stale:
+            self.collection.delete(ids=sorted(stale))
+        if chunks:
+            self.collection.upsert(
+                ids=[c.id for c in chunks],
+                embeddings=[v.tolist() for v in vectors],
+                documents=[c.text for c in chunks],
+                metadatas=[{**c.metadata, "start": c.start, "end": c.end, "index": c.index} for c in chunks],
+            )
+        self.catalog.commit_document(doc, chunks)
+
+    def remove(self, source: str) -> bool:
+        if self.catalog.document(source) is None:
+            return False
+        ids = self._chroma_ids(source)
+        if ids:
+            self.collection.delete(ids=sorted(ids))
+        self.catalog.remove_document(source)
+        return True
+
+    def _chroma_ids(self, source: str) -> set[str]:
+        return set(self.collection.get(where={"source": source}, include=[])["ids"])
+
+    # -- reading --
+    def dense_search(self, query: str, k: int = 20, sources: list[str] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest chunks of ready documents."""
+        n = self.collection.count()
+        if n == 0:
+            return []
+        where = {"source": {"$in": sources}} if sources else None
+        res = self.collection.query(
+            query_embeddings=[self.embedder.embed_query(query).tolist()],
+            n_results=min(k, n), where=where, include=["distances"],
+        )
+        ready = self.catalog.chunks(res["ids"][0])
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0]) if cid in ready]
+
+    def keyword_search(self, query: str, k: int = 20, sources: list[str] | None = None) -> list[tuple[str, float]]:
+        return self.catalog.keyword_search(query, k, sources)
+
+    def documents(self) -> list[DocumentRow]:
+        return self.catalog.documents()
+
+    def stats(self) -> dict:
+        docs = self.catalog.documents()
+        pending = self.catalog.documents(status="pending")
+        return {
+            "documents": len(docs),
+            "chunks": self.catalog.count_chunks(),
+            "embedder": self.catalog.get_setting("embedder") or self.embedder_name,
+            "pending": len(pending),
+            "store": str(self.dir),
+            "chroma": self.chroma_url or "embedded",
+            "collection": self.collection_name,
+        }

@@ -133,14 +133,14 @@ class ChatApp:
 
     # -- feedback --
     def rate(self, turns: list[Turn], like: gr.LikeData, request: gr.Request) -> tuple:
-        """A 👍/👎 on an answer is recorded at once; the comment box then opens for that answer."""
+        """A thumbs up/down on an answer is recorded at once; the comment box then opens for that answer."""
         index = like.index[0] if isinstance(like.index, (list, tuple)) else like.index
         turn = turns[index // 2] if 0 <= index // 2 < len(turns) else None
         if turn is None or turn.answer is None or like.liked not in (True, False):
             return gr.skip(), gr.skip(), gr.skip()
         rating = "up" if like.liked else "down"
         self.feedback.append(make_record(turn.answer, rating, user=_user(request)))
-        note = "已记录 👍 有帮助。" if rating == "up" else "已记录 👎 没帮助。"
+        note = "已记录：有帮助。" if rating == "up" else "已记录：没帮助。"
         return (index // 2, rating), gr.update(visible=True), f"{note}愿意的话，补充一句原因（可选）："
 
     def comment(self, target: tuple[int, str] | None, text: str, turns: list[Turn], request: gr.Request) -> tuple:
@@ -151,8 +151,9 @@ class ChatApp:
         gr.Info("谢谢！意见已保存。")
         return "", gr.update(visible=False)
 
-    def feedback_view(self) -> str:
-        return render.feedback_summary(summary(self.feedback.read()), str(self.feedback.path))
+    def feedback_view(self) -> tuple[str, str]:
+        records = self.feedback.read()
+        return render.feedback_summary(summary(records), str(self.feedback.path)), render.feedback_table(records)
 
     def export(self, fmt: str) -> str:
         dest = Path(tempfile.mkdtemp(prefix="feedback-")) / f"feedback.{fmt}"
@@ -238,12 +239,12 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
                                                            scale=5, elem_id="feedback-text")
                                 feedback_send = gr.Button("提交意见", scale=1, size="sm")
                         with gr.Row(elem_id="ask-row"):
-                            question = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送，例如：什邡市总工会建了多少家新就业形态工会？",
+                            question = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送",
                                                   scale=8, autofocus=True, elem_id="question", lines=1, max_lines=4)
                             send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
                         with gr.Row(elem_id="chat-tools"):
                             new_chat = gr.Button("＋ 新对话", size="sm", elem_id="new-chat", scale=0, min_width=100)
-                            gr.HTML('<div class="chat-hint">对回答点 👍 / 👎 即可反馈；回答中的编号可点开出处。</div>')
+                            gr.HTML('<div class="chat-hint">点回答下方的赞 / 踩即可反馈；点回答中的编号可查看出处。</div>')
                     with gr.Column(scale=2, min_width=340, elem_id="sources-col"):
                         gr.HTML('<div class="panel-title">来源与原文</div>')
                         sources_panel = gr.HTML(render.SOURCES_PLACEHOLDER, elem_id="sources")
@@ -267,7 +268,8 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
                 with gr.Row():
                     export_jsonl = gr.Button("导出全部记录（JSONL）", elem_id="export-jsonl")
                     export_csv = gr.Button("导出每个回答的最新评价（CSV）", elem_id="export-csv")
-                export_file = gr.File(label="导出文件", interactive=False, elem_id="export-file")
+                export_file = gr.File(label="导出文件", interactive=False, height=90, elem_id="export-file")
+                feedback_list = gr.HTML(elem_id="feedback-list")
 
         corpus = [chatbot, f_sources, docs_table, doc_pick, stats]
         ask_inputs = [question, turns, f_sources, f_from, f_to]
@@ -286,7 +288,7 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
         remove_btn.click(app.remove, doc_pick, [doc_view, *corpus], **private)
         for trigger in (view_btn.click, doc_pick.change):
             trigger(app.view_document, doc_pick, doc_view, **private)
-        feedback_tab.select(app.feedback_view, None, feedback_stats, **private)
+        feedback_tab.select(app.feedback_view, None, [feedback_stats, feedback_list], **private)
         export_jsonl.click(lambda: app.export("jsonl"), None, export_file, **private)
         export_csv.click(lambda: app.export("csv"), None, export_file, **private)
         gr.api(app.ask_api, api_name="ask")

@@ -14,13 +14,18 @@ from assistant.models import Answer, Citation, Passage
 from ingest.errors import InputError
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_BOUNDARY = "\n。！？；"
 NO_DATE = "日期不详"
+EXCERPT_CONTEXT = 160  # characters of passage shown either side of the supporting sentence
+_DOC_ICON = ('<svg width="34" height="34" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.5" '
+             'stroke-linecap="round" stroke-linejoin="round"><path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 '
+             '2-2V8z"/><path d="M14 3v5h5M9 13h6M9 17h4"/></svg>')
 HEADER = (
     '<div class="app-header"><div class="app-logo">工</div><div><h1>工会问答助手</h1>'
     "<p>根据已导入的工会新闻资料作答 · 每个数字都附原文出处 · 资料里没有的，直接告诉你没有找到</p></div></div>"
 )
 SOURCES_PLACEHOLDER = (
-    '<div class="src-empty"><div class="src-empty-icon">📑</div>'
+    f'<div class="src-empty"><div class="src-empty-icon">{_DOC_ICON}</div>'
     "<p>提问后，这里会列出回答引用的原文段落。</p>"
     "<p>点击回答中的 <span class=\"cite-chip static\">1</span> 可直接跳到对应出处。</p></div>"
 )
@@ -90,7 +95,7 @@ def answer_html(answer: Answer, turn: int) -> str:
     """The chat bubble: answer with chips and a short source list, or a distinct refusal box."""
     if answer.refused:
         hint = "右侧「相关阅读」列出了最接近的段落，供参考，不是答案的出处。" if answer.related else ""
-        return (f'<div class="qa-answer qa-refusal"><div class="qa-refusal-head">⚠️ 资料中没有找到答案</div>'
+        return (f'<div class="qa-answer qa-refusal"><div class="qa-refusal-head"><span class="qa-icon">!</span>资料中没有找到答案</div>'
                 f'<div class="qa-text">{esc(answer.answer)}</div>'
                 + (f'<div class="qa-hint">{hint}</div>' if hint else "") + _tools(answer) + "</div>")
     numbers = {c.n for c in answer.citations}
@@ -99,7 +104,7 @@ def answer_html(answer: Answer, turn: int) -> str:
         f'<span class="qa-date">{esc(c.date or NO_DATE)}</span></li>'
         for c in answer.citations
     )
-    flagged = ('<div class="qa-flag">⚠️ 这个回答中有未能被引用原文证实的内容，请核对来源。</div>'
+    flagged = ('<div class="qa-flag"><span class="qa-icon">!</span>这个回答中有未能被引用原文证实的内容，请核对来源。</div>'
                if answer.flagged else "")
     return (f'<div class="qa-answer"><div class="qa-text">{linked_text(answer.answer, turn, numbers)}</div>'
             + flagged + (f'<ol class="qa-sources">{sources}</ol>' if sources else "") + _tools(answer) + "</div>")
@@ -115,7 +120,7 @@ def thinking_html() -> str:
 
 
 def error_html(message: str) -> str:
-    return f'<div class="qa-answer qa-error"><div class="qa-refusal-head">出错了</div><div class="qa-text">{esc(message)}</div></div>'
+    return f'<div class="qa-answer qa-error"><div class="qa-refusal-head"><span class="qa-icon">!</span>出错了</div><div class="qa-text">{esc(message)}</div></div>'
 
 
 # -- the sources panel --
@@ -133,11 +138,30 @@ def span_of(quote: str, text: str, start: int = -1, end: int = -1) -> tuple[int,
     return (i, i + len(quote)) if i >= 0 else None
 
 
-def marked(text: str, quote: str, start: int = -1, end: int = -1) -> str:
+def window(text: str, start: int, end: int, context: int) -> tuple[int, int]:
+    """About `context` characters either side of [start, end), cut at sentence or paragraph ends."""
+    lo, hi = max(0, start - context), min(len(text), end + context)
+    if lo > 0:
+        cuts = [i for i in (text.find(b, lo, start) for b in _BOUNDARY) if i >= 0]
+        lo = min(cuts) + 1 if cuts else lo
+    if hi < len(text):
+        cut = max(text.rfind(b, end, hi) for b in _BOUNDARY)
+        hi = cut + 1 if cut >= 0 else hi
+    while lo < start and text[lo].isspace():
+        lo += 1
+    return lo, hi
+
+
+def marked(text: str, quote: str, start: int = -1, end: int = -1, context: int | None = None) -> str:
+    """Escaped text with the quote highlighted; with context, only the stretch around it, with ellipses."""
     span = span_of(quote, text, start, end)
     if span is None:
         return esc(text) + f'<div class="src-quote">“<mark class="hl">{esc(quote)}</mark>”</div>'
-    return highlight(text, *span)
+    if context is None:
+        return highlight(text, *span)
+    lo, hi = window(text, *span, context)
+    body = highlight(text[lo:hi].rstrip(), span[0] - lo, span[1] - lo)
+    return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
 
 
 def _meta(title: str, date: str, source: str) -> str:
@@ -146,15 +170,16 @@ def _meta(title: str, date: str, source: str) -> str:
             f'<span class="src-file" title="{esc(source)}">{esc(file_name(source))}</span></span>')
 
 
-def citation_card(c: Citation, turn: int, doc_text: str) -> str:
+def citation_card(c: Citation, turn: int, doc_text: str, is_open: bool = False) -> str:
     """One citation: title, date, file; the passage with its sentence highlighted; the whole document."""
     full = ""
     if doc_text:
         full = ('<details class="src-doc"><summary>查看全文（清洗后的文本）</summary>'
                 f'<div class="src-doc-text">{marked(doc_text, c.quote, c.start, c.end)}</div></details>')
-    return (f'<details class="src-card" id="src-{turn}-{c.n}"><summary><span class="cite-chip static">{c.n}</span>'
-            f'{_meta(c.title, c.date, c.source)}</summary>'
-            f'<div class="src-passage">{marked(c.passage or c.quote, c.quote)}</div>{full}</details>')
+    passage = marked(c.passage or c.quote, c.quote, context=EXCERPT_CONTEXT)
+    return (f'<details class="src-card" id="src-{turn}-{c.n}"{" open" if is_open else ""}>'
+            f'<summary><span class="cite-chip static">{c.n}</span>{_meta(c.title, c.date, c.source)}</summary>'
+            f'<div class="src-passage">{passage}</div>{full}</details>')
 
 
 def related_card(p: Passage) -> str:
@@ -173,7 +198,7 @@ def turn_section(turn: int, t: Turn, doc_texts: dict[str, str], latest: bool) ->
         body = ('<div class="src-related-head">相关阅读 <small>（最接近的段落，不是答案的出处）</small></div>'
                 + "".join(related_card(p) for p in a.related)) if a.related else '<p class="src-none">没有相关段落。</p>'
     else:
-        body = "".join(citation_card(c, turn, doc_texts.get(c.source, "")) for c in a.citations) \
+        body = "".join(citation_card(c, turn, doc_texts.get(c.source, ""), latest) for c in a.citations) \
             or '<p class="src-none">这个回答没有引用。</p>'
     kind = "src-turn refused" if a.refused else "src-turn"
     return (f'<details class="{kind}" id="turn-{turn}"{" open" if latest else ""}>'
@@ -220,9 +245,11 @@ def stats_html(stats: dict) -> str:
 
 def ingest_report_html(ingested: list[str], unchanged: list[str], rejected: list[InputError]) -> str:
     """What an upload did, file by file; rejected files are named with the reason."""
-    items = [f'<li class="ok">✅ 已导入 <b>{esc(file_name(s))}</b></li>' for s in ingested]
-    items += [f'<li class="same">⏺ 未变化 <b>{esc(file_name(s))}</b>（内容与已导入的相同）</li>' for s in unchanged]
-    items += [f'<li class="bad">❌ 未导入 <b>{esc(file_name(e.path))}</b>：{esc(e.reason)}</li>' for e in rejected]
+    items = [f'<li class="ok"><span class="tag">已导入</span><b>{esc(file_name(s))}</b></li>' for s in ingested]
+    items += [f'<li class="same"><span class="tag">未变化</span><b>{esc(file_name(s))}</b>（与已导入的内容相同）</li>'
+              for s in unchanged]
+    items += [f'<li class="bad"><span class="tag">未导入</span><b>{esc(file_name(e.path))}</b>：{esc(e.reason)}</li>'
+              for e in rejected]
     head = f"导入 {len(ingested)} 个，未变化 {len(unchanged)} 个，失败 {len(rejected)} 个"
     return f'<div class="ingest-report"><div class="ingest-head">{head}</div><ul>{"".join(items)}</ul></div>'
 
@@ -232,10 +259,28 @@ def document_view(title: str, date: str, source: str, text: str) -> str:
             f'<div class="src-doc-text">{esc(text)}</div></div>')
 
 
+RATING_LABELS = {"up": "有帮助", "down": "没帮助"}
+
+
+def feedback_table(records: list[dict], limit: int = 20) -> str:
+    """The most recent feedback first: when, rating, question, comment."""
+    if not records:
+        return '<p class="doc-empty">还没有反馈。在问答页对回答点赞或点踩即可。</p>'
+    body = "".join(
+        f'<tr><td class="when">{esc(r["timestamp"][:16].replace("T", " "))}</td>'
+        f'<td class="rating {esc(r["rating"])}">{RATING_LABELS.get(r["rating"], esc(r["rating"]))}</td>'
+        f'<td>{esc(r["question"])}</td><td>{esc(r.get("comment") or "")}</td></tr>'
+        for r in reversed(records[-limit:])
+    )
+    return ('<table class="doc-table fb-table"><thead><tr><th>时间（UTC）</th><th>评价</th><th>问题</th><th>意见</th></tr>'
+            f"</thead><tbody>{body}</tbody></table>")
+
+
 def feedback_summary(counts: dict[str, int], path: str) -> str:
     cards = "".join(
         f'<div class="stat"><div class="stat-value">{counts[k]}</div><div class="stat-label">{label}</div></div>'
-        for k, label in (("answers", "已评价回答"), ("up", "👍 有帮助"), ("down", "👎 没帮助"), ("comments", "附意见"))
+        for k, label in (("answers", "已评价回答"), ("up", RATING_LABELS["up"]), ("down", RATING_LABELS["down"]),
+                         ("comments", "附意见"))
     )
     return (f'<div class="stats">{cards}</div><div class="stat-store">记录文件（只追加）：<code>{esc(path)}</code>'
             "；同一回答多次评价时以最后一次为准。</div>")

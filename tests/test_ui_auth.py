@@ -1,0 +1,74 @@
+"""Logins for the chat UI: PBKDF2 hashes in an auth file, managed with `python -m ui.auth add-user`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from ingest.errors import ConfigError
+from ui.auth import add_user, hash_password, make_checker, parse_auth_file, verify_password
+
+FAST = 1000  # iterations: the real default is slow on purpose
+
+
+def test_a_password_verifies_against_its_hash_and_others_do_not():
+    encoded = hash_password("工会-s3cret", iterations=FAST)
+    assert encoded.startswith("pbkdf2_sha256$1000$")
+    assert verify_password("工会-s3cret", encoded)
+    assert not verify_password("工会-s3cre", encoded)
+
+
+def test_the_same_password_gets_a_different_salt_each_time():
+    assert hash_password("pw", iterations=FAST) != hash_password("pw", iterations=FAST)
+
+
+def test_a_malformed_hash_never_matches():
+    for bad in ("", "plain-text", "md5$1$x$y", "pbkdf2_sha256$many$x$y", "pbkdf2_sha256$1000$!!$??"):
+        assert not verify_password("pw", bad)
+
+
+def test_checker_accepts_only_known_users_with_their_password(tmp_path):
+    path = tmp_path / "users.txt"
+    add_user(path, "staff", "pw-1", iterations=FAST)
+    add_user(path, "admin", "pw-2", iterations=FAST)
+    check = make_checker(parse_auth_file(path))
+    assert check("staff", "pw-1") and check("admin", "pw-2")
+    assert not check("staff", "pw-2") and not check("nobody", "pw-1")
+
+
+def test_adding_an_existing_user_replaces_the_password(tmp_path):
+    path = tmp_path / "users.txt"
+    add_user(path, "staff", "old", iterations=FAST)
+    add_user(path, "staff", "new", iterations=FAST)
+    users = parse_auth_file(path)
+    assert list(users) == ["staff"] and verify_password("new", users["staff"])
+    assert path.stat().st_mode & 0o077 == 0  # hashes are still secrets
+
+
+def test_a_bad_line_is_reported_with_its_line_number(tmp_path):
+    path = tmp_path / "users.txt"
+    path.write_text("# staff of the union\n\nstaff:not-a-hash\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"users.txt:3: expected 'user:pbkdf2_sha256"):
+        parse_auth_file(path)
+
+
+def test_an_auth_file_without_users_is_refused(tmp_path):
+    path = tmp_path / "users.txt"
+    path.write_text("# nobody yet\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="has no users"):
+        parse_auth_file(path)
+
+
+def test_add_user_command_reads_the_password_from_stdin(tmp_path):
+    path = tmp_path / "users.txt"
+    done = subprocess.run([sys.executable, "-m", "ui.auth", "add-user", str(path), "staff", "--password-stdin"],
+                          input="pw-stdin\n", capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert make_checker(parse_auth_file(path))("staff", "pw-stdin")
+
+
+def test_a_user_name_with_a_colon_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="':'"):
+        add_user(tmp_path / "users.txt", "a:b", "pw", iterations=FAST)

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.config import Settings, load_settings
-from assistant.extractive import answer_question, combine, split_entities
+from assistant.extractive import DocInfo, answer_question, combine
 from assistant.ingestion import IngestReport, ingest_paths
 from assistant.models import Answer, Passage
-from assistant.question import analyse, resolve
+from assistant.question import analyse, resolve, split_subjects
 from assistant.retrieval import Filters, HybridRetriever
 from ingest.errors import EmptyStoreError
 from vectorstore.catalog import DocumentRow
@@ -35,7 +35,7 @@ class Assistant:
                                                   retriever=retriever, answerer=answerer, top_k=top_k)
         s = self.settings
         self.store = VectorStore(s.store, s.chroma_url, s.embedder, s.collection)
-        self._docs: dict[str, tuple[str, str, str]] = {}
+        self._docs: dict[str, DocInfo] = {}
         self._llm = None
 
     # -- documents --
@@ -97,7 +97,7 @@ class Assistant:
 
     def _extract(self, question: str, resolved: str, q, passages: list[Passage], filters: Filters | None) -> Answer:
         """Extractive answer; a question naming several places is answered place by place."""
-        parts = split_entities(q)
+        parts = split_subjects(q)
         if not parts:
             return answer_question(question, resolved, passages, self._doc_info(passages), self.store.catalog)
         answers = []
@@ -106,10 +106,12 @@ class Assistant:
             answers.append((entity, answer_question(question, sub, found, self._doc_info(found), self.store.catalog)))
         return combine(question, answers, passages)
 
-    def _doc_info(self, passages: list[Passage]) -> dict[str, tuple[str, str, str]]:
+    def _doc_info(self, passages: list[Passage]) -> dict[str, DocInfo]:
         for p in passages:
             if p.source not in self._docs:
-                self._docs[p.source] = (self.document_text(p.source) or "", p.title, p.date)
+                row = self.store.catalog.document(p.source)
+                self._docs[p.source] = DocInfo(self.document_text(p.source) or "", p.title, p.date,
+                                               row.author if row else "")
         return {p.source: self._docs[p.source] for p in passages}
 
     def _llm_answerer(self):

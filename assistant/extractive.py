@@ -7,19 +7,34 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from assistant.citations import Evidence, make_citation
 from assistant.models import REFUSAL_PREFIX, Answer, Passage
-from assistant.numbers import extract_figures
-from assistant.question import Question, analyse, place_stem
+from assistant.numbers import extract_figures, figure_in_text
+from assistant.question import Question, analyse, entities, place_stem
 from ingest.chunk import split_sentences
 
 log = logging.getLogger(__name__)
 
 MIN_FOCUS_COVERAGE = 0.5  # share (IDF-weighted) of the asked-about terms the sentence must contain
+# ...or this much, when its passage covers nearly the whole question (下一步…: said a sentence earlier)
+MIN_FOCUS_WITH_CONTEXT, MIN_CONTEXT = 0.3, 0.75
 MIN_SCORE = 0.55
-_UNIT_CLASS = {"名": "人", "位": "人", "万人": "人"}
+WINDOW_BEFORE, WINDOW_AFTER = 1500, 300  # where an entity must be named, around the sentence
+_UNIT_CLASS = {"名": "人", "位": "人"}
+_SCOPES = ("全国", "全省", "全市", "全县", "全区")
+_YEAR_IN_TEXT = re.compile(r"(?:19|20)\d{2}")
+_ROLE = re.compile(r"主席|书记|负责人|局长|部长|主任|市长|县长|区长|记者|作者|秘书长")
+_ORG = re.compile(r"(?<![全我本该各])([\u4e00-\u9fff]{2,4}[省市县])总工会")
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    text: str
+    title: str
+    date: str
+    author: str = ""
 
 
 @dataclass
@@ -27,15 +42,36 @@ class Scored:
     ev: Evidence
     score: float
     focus: float
-    reasons: list[str] = field(default_factory=list)
+    context: float
+
+    @property
+    def on_topic(self) -> bool:
+        return self.focus >= MIN_FOCUS_COVERAGE or (
+            self.focus >= MIN_FOCUS_WITH_CONTEXT and self.context >= MIN_CONTEXT)
 
 
-def missing_constraints(q: Question, doc_text: str, title: str, date: str) -> list[str]:
-    """Entities and years the question names that the document never mentions."""
-    haystack = f"{title}\n{date}\n{doc_text}"
-    missing = [e for e in q.entities if e not in haystack and place_stem(e) not in haystack]
-    missing += [f"{y}年" for y in q.years if y not in haystack]
-    return missing
+def missing_in(q: Question, text: str) -> list[str]:
+    """Entities and years the question names that the text never mentions."""
+    missing = [e for e in q.entities if e not in text and place_stem(e) not in text]
+    return missing + [f"{y}年" for y in q.years if y not in text]
+
+
+def context_of(ev: Evidence, doc: DocInfo) -> str:
+    """Where an entity must be named for this sentence: the title and the text just around it.
+
+    A page can hold several articles (盱眙 then 江阴): a name from another article must not vouch for it.
+    """
+    around = doc.text[max(0, ev.start - WINDOW_BEFORE): ev.end + WINDOW_AFTER]
+    return f"{doc.title}\n{doc.date}\n{around}"
+
+
+def about_other_org(q: Question, sentence: str) -> bool:
+    """Asked about 什邡市总工会, the sentence is about 德阳市总工会 (merely mentioning 什邡 elsewhere)."""
+    asked = [place_stem(e) for e in q.entities if re.search(rf"{re.escape(place_stem(e))}[省市县区]?总工会", q.normalized)]
+    if not asked:
+        return False
+    named = [m for m in _ORG.findall(sentence) if entities(m)]
+    return bool(named) and not any(re.search(rf"{re.escape(a)}[省市县区]?总工会", sentence) for a in asked)
 
 
 def coverage(terms: list[str], text: str, index) -> float:
@@ -65,28 +101,35 @@ def _units_of(text: str) -> set[str]:
 
 def score_sentence(q: Question, ev: Evidence, rank: int, index) -> Scored | None:
     """A sentence's fitness as an answer, or None when it cannot answer this kind of question."""
-    p = ev.passage
-    focus = coverage(q.focus_terms, ev.text, index)
-    context = coverage(q.terms, f"{p.title}\n{p.text}", index)
+    if any(scope in q.normalized and scope not in ev.text for scope in _SCOPES):
+        return None  # 全国 asked, 全市 stated: another scope, not an answer
+    if about_other_org(q, ev.text):
+        return None
+    focus_terms = [t for t in q.focus_terms if len(t) > 1 or index.doc_freq(t)]
+    focus = coverage(focus_terms, ev.text, index)
+    context = coverage(q.terms, f"{ev.passage.title}\n{ev.passage.text}", index)
     score = focus + 0.3 * context + 0.05 / (1 + rank)
+    asked_figures = [f.raw for f in extract_figures(q.normalized) if f.unit != "年"]
+    if asked_figures and all(figure_in_text(f, ev.text) for f in asked_figures):
+        score += 0.3  # "72个问题…怎么分的": the sentence with the named figure
     units = _units_of(ev.text)
     if q.kind == "figure":
         wanted = {_UNIT_CLASS.get(u, u) for u in q.units}
-        if wanted and not wanted & units:
-            return None
-        if not units - {"年"}:
+        if (wanted and not wanted & units) or not units - {"年"}:
             return None
         score += 0.2
     elif q.kind == "year" and "年" in units:
         score += 0.2
-    return Scored(ev, score, focus)
+    elif q.kind == "who" and any(r not in ev.text for r in _ROLE.findall(q.normalized)):
+        return None  # asked for the 主席, the sentence names nobody in that role
+    return Scored(ev, score, focus, context)
 
 
-def candidate_sentences(passages: list[Passage], doc_texts: dict[str, str]) -> list[tuple[int, Evidence]]:
+def candidate_sentences(passages: list[Passage], docs: dict[str, DocInfo]) -> list[tuple[int, Evidence]]:
     """Sentences of the retrieved passages with exact document offsets, deduplicated across overlaps."""
     seen, out = set(), []
     for rank, p in enumerate(passages):
-        text = doc_texts[p.source]
+        text = docs[p.source].text
         for s, e in split_sentences(text, p.start, p.end):
             if (p.source, s) not in seen and e - s >= 6:
                 seen.add((p.source, s))
@@ -101,14 +144,13 @@ def refusal(question: str, missing: list[str], related: list[Passage]) -> Answer
                   refused=True, related=related[:3], missing=missing)
 
 
-def dateline(doc_text: str, date: str, passage: Passage) -> Evidence | None:
-    """The sentence of the document that states its publication date (for 哪一年 questions)."""
-    if not date:
+def sentence_with(doc: DocInfo, needle: str, passage: Passage, limit: int | None = None) -> Evidence | None:
+    """The first sentence (among the first `limit`) that contains needle: the dateline, the byline."""
+    if not needle:
         return None
-    year = date[:4]
-    for s, e in split_sentences(doc_text)[:12]:
-        if year in doc_text[s:e]:
-            return Evidence(passage, s, e, doc_text[s:e])
+    for s, e in split_sentences(doc.text)[:limit]:
+        if needle in doc.text[s:e]:
+            return Evidence(passage, s, e, doc.text[s:e])
     return None
 
 
@@ -128,67 +170,54 @@ def select(q: Question, scored: list[Scored]) -> list[Scored]:
     return sorted(picked, key=lambda s: (s.ev.passage.source != best.ev.passage.source, s.ev.passage.source, s.ev.start))
 
 
-def split_entities(q: Question) -> list[tuple[str, str]]:
-    """"什邡和南昌分别建了多少家…" → [("什邡", "什邡分别建了多少家…"), ("南昌", "南昌分别建了多少家…")].
-
-    Only entities joined by a conjunction are split; "南昌工业园区…" names one subject, not two.
-    """
-    joined = [e for e in q.entities
-              if any(re.search(rf"{re.escape(e)}[和与及、跟同]{re.escape(o)}|{re.escape(o)}[和与及、跟同]{re.escape(e)}",
-                               q.normalized) for o in q.entities if o != e)]
-    if len(joined) < 2:
-        return []
-    parts = []
-    for keep in joined:
-        text = q.normalized
-        for other in joined:
-            if other != keep:
-                text = re.sub(rf"[和与及、跟同]?{re.escape(other)}[和与及、]?", "", text)
-        parts.append((keep, text))
-    return parts
-
-
 def combine(question: str, parts: list[tuple[str, Answer]], related: list[Passage]) -> Answer:
-    """One answer from per-entity answers, citations renumbered; absent entities are said to be absent."""
+    """One answer from per-subject answers, citations renumbered; absent subjects are said to be absent."""
     if all(a.refused for _, a in parts):
         return refusal(question, [m for _, a in parts for m in a.missing], related)
     text, citations = [], []
-    for entity, a in parts:
+    for subject, a in parts:
         if a.refused:
-            text.append(f"（{REFUSAL_PREFIX}关于{entity}的内容。）")
+            text.append(f"（{REFUSAL_PREFIX}关于{subject}的内容。）")
             continue
         offset = len(citations)
         for c in a.citations:
-            citations.append(make_citation(offset + c.n, Evidence(_passage_of(c), c.start, c.end, c.quote)))
-        text.append(f"{entity}：" + "".join(f"{c.quote}[{c.n}]" for c in citations[offset:]))
+            passage = Passage(c.chunk_id, c.source, c.title, c.date, c.passage, 0, 0)
+            citations.append(make_citation(offset + c.n, Evidence(passage, c.start, c.end, c.quote)))
+        text.append(f"{subject}：" + "".join(f"{c.quote}[{c.n}]" for c in citations[offset:]))
     return Answer(question=question, answer="".join(text), refused=False, citations=citations)
 
 
-def _passage_of(c) -> Passage:
-    return Passage(c.chunk_id, c.source, c.title, c.date, c.passage, 0, 0)
+def cite(question: str, resolved: str, chosen: list[Evidence]) -> Answer:
+    citations = [make_citation(i + 1, ev) for i, ev in enumerate(chosen)]
+    text = "".join(f"{c.quote}[{c.n}]" for c in citations)
+    return Answer(question=question, answer=text, refused=False, citations=citations, resolved_question=resolved)
 
 
-def answer_question(question: str, resolved: str, passages: list[Passage], docs: dict[str, tuple[str, str, str]],
+def answer_question(question: str, resolved: str, passages: list[Passage], docs: dict[str, DocInfo],
                     index) -> Answer:
-    """docs: source → (cleaned text, title, date); index: the catalog, for term statistics (idf, doc_freq)."""
+    """Answer from the retrieved passages; index is the catalog, for term statistics (idf, doc_freq)."""
     q = analyse(resolved)
-    texts = {src: d[0] for src, d in docs.items()}
-    missing_by_doc = {src: missing_constraints(q, *d) for src, d in docs.items()}
+    missing_by_doc = {src: missing_in(q, f"{d.title}\n{d.date}\n{d.text}") for src, d in docs.items()}
     usable = [p for p in passages if not missing_by_doc.get(p.source)]
     if not usable:
-        missing = min(missing_by_doc.values(), key=len, default=[])
-        return refusal(question, missing, passages)
-    scored = [s for rank, ev in candidate_sentences(usable, texts)
-              if (s := score_sentence(q, ev, rank, index)) and s.focus >= MIN_FOCUS_COVERAGE]
+        return refusal(question, min(missing_by_doc.values(), key=len, default=[]), passages)
+    if q.kind == "author":
+        top = usable[0]
+        byline = sentence_with(docs[top.source], docs[top.source].author, top)
+        return cite(question, resolved, [byline]) if byline else refusal(question, [], passages)
+    candidates = [(rank, ev) for rank, ev in candidate_sentences(usable, docs)
+                  if not missing_in(q, context_of(ev, docs[ev.passage.source]))]
+    if not candidates:
+        return refusal(question, q.entities, passages)
+    scored = [s for rank, ev in candidates
+              if (s := score_sentence(q, ev, rank, index)) and s.on_topic]
     scored.sort(key=lambda s: s.score, reverse=True)
     if not scored or scored[0].score < MIN_SCORE:
         return refusal(question, [], passages)
     chosen = [s.ev for s in select(q, scored)]
-    if q.kind == "year" and not re.search(r"(?:19|20)\d{2}", chosen[0].text):
-        src = chosen[0].passage.source
-        line = dateline(texts[src], docs[src][2], chosen[0].passage)
+    if q.kind == "year" and not _YEAR_IN_TEXT.search(chosen[0].text):
+        doc = docs[chosen[0].passage.source]
+        line = sentence_with(doc, doc.date[:4], chosen[0].passage, limit=15)
         if line:
             chosen.append(line)
-    citations = [make_citation(i + 1, ev) for i, ev in enumerate(chosen)]
-    text = "".join(f"{c.quote}[{c.n}]" for c in citations)
-    return Answer(question=question, answer=text, refused=False, citations=citations, resolved_question=resolved)
+    return cite(question, resolved, chosen)

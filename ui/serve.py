@@ -6,7 +6,6 @@ import ipaddress
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 
 import click
@@ -37,7 +36,8 @@ def check_exposure(host: str, auth_file: Path | None, insecure: bool) -> None:
 
 
 def warm_up(assistant) -> None:
-    """Load the embedder and keyword index before the first question, so it is not slow."""
+    """Load the embedder and keyword index before serving: the first question is not slow, and
+    concurrent first requests never race to initialise the store."""
     try:
         assistant.retrieve("工会", k=1)
     except AssistantError as exc:  # an empty store: nothing to warm
@@ -62,7 +62,7 @@ def serve_command(host, port, store, chroma_url, embedder, auth_file, insecure):
     checker = make_checker(parse_auth_file(auth_file)) if auth_file else None
     assistant = make_assistant(store, chroma_url, embedder)
     demo = build_app(assistant)
-    threading.Thread(target=warm_up, args=(assistant,), daemon=True).start()
+    warm_up(assistant)
     click.echo(f"serving the chat UI on http://{host}:{port} (Ctrl+C to stop)", err=True)
     try:
         demo.queue().launch(server_name=host, server_port=port, auth=checker, show_error=False, quiet=True,

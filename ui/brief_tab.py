@@ -1,0 +1,71 @@
+"""The 课程素材 tab: a trainer types a topic, previews the cited briefing and downloads it.
+
+>>> with gr.Blocks() as demo:
+...     with gr.Tab("课程素材", id="brief"):
+...         build_brief_tab(lambda: assistant)
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import gradio as gr
+
+from assistant.api import Assistant
+from assistant.brief_export import FORMATS, default_filename, export, to_html
+from assistant.briefing import EXAMPLE_TOPICS, build_briefing
+from ingest.errors import AssistantError, EmptyStoreError
+
+log = logging.getLogger(__name__)
+
+FORMAT_CHOICES = [("Word（DOCX，引用为尾注）", "docx"), ("可打印 HTML", "html"), ("Markdown", "md")]
+PREVIEW_PLACEHOLDER = ('<div class="brief-empty"><p>输入主题后点「生成课程素材」：概览、关键数字表、时间线、测验题和资料来源，'
+                       "每个事实和数字都标注出处。</p></div>")
+EMPTY_STORE = "资料库里还没有文档：请先到「文档」页上传文件并点「导入」。"
+
+
+def _status(text: str) -> str:
+    return f'<p class="brief-status">{html.escape(text)}</p>'
+
+
+def make_briefing(assistant: Assistant, topic: str, fmt: str,
+                  out_dir: Path | None = None) -> tuple[str, str, str | None]:
+    """(status HTML, preview HTML, file to download or None) for one request; never raises for user mistakes."""
+    if not (topic or "").strip():
+        return _status("请输入主题，例如：" + "、".join(EXAMPLE_TOPICS)), PREVIEW_PLACEHOLDER, None
+    if fmt not in FORMATS:
+        return _status(f"未知格式：{fmt}"), PREVIEW_PLACEHOLDER, None
+    try:
+        briefing = build_briefing(assistant, topic)
+    except EmptyStoreError:
+        return _status(EMPTY_STORE), PREVIEW_PLACEHOLDER, None
+    except AssistantError as exc:
+        log.warning("briefing on %r failed: %s", topic, exc)
+        return _status(f"生成失败：{exc}"), PREVIEW_PLACEHOLDER, None
+    preview = to_html(briefing, standalone=False)
+    if briefing.no_material:
+        return _status(briefing.message), preview, None
+    folder = out_dir or Path(tempfile.mkdtemp(prefix="brief-"))
+    path = export(briefing, fmt, folder / default_filename(briefing.topic, fmt))
+    return _status(briefing.message), preview, str(path)
+
+
+def build_brief_tab(get_assistant: Callable[[], Assistant]) -> None:
+    """The tab's contents, created inside the caller's open `gr.Blocks` / `gr.Tab` context."""
+    with gr.Row(equal_height=False, elem_id="brief-row"):
+        with gr.Column(scale=2, min_width=320):
+            topic = gr.Textbox(label="主题", placeholder="例如：职工书屋（回车生成）", elem_id="brief-topic")
+            gr.Examples(examples=[[t] for t in EXAMPLE_TOPICS], inputs=topic, label="示例主题")
+            fmt = gr.Radio(FORMAT_CHOICES, value="docx", label="下载格式", elem_id="brief-format")
+            make = gr.Button("生成课程素材", variant="primary", elem_id="brief-make")
+            status = gr.HTML(elem_id="brief-status")
+            download = gr.File(label="下载", interactive=False, height=90, elem_id="brief-file")
+        with gr.Column(scale=3, min_width=420):
+            preview = gr.HTML(PREVIEW_PLACEHOLDER, elem_id="brief-preview")
+    for trigger in (make.click, topic.submit):
+        trigger(lambda t, f: make_briefing(get_assistant(), t, f), [topic, fmt], [status, preview, download],
+                api_visibility="private")

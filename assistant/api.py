@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Callable, Iterator
 
+from assistant.briefing import Briefing, build_briefing
 from assistant.config import Settings, load_settings
 from assistant.extractive import DocInfo, answer_question, combine
 from assistant.ingestion import IngestReport, ingest_paths
@@ -56,6 +57,11 @@ class Assistant:
 
     def stats(self) -> dict:
         return self.store.stats()
+
+    def brief(self, topic: str, **opts) -> Briefing:
+        """A trainer's briefing on a topic: initiatives, key figures, timeline, quiz and sources, every fact cited.
+        Briefing.no_material is True when the articles do not cover the topic."""
+        return build_briefing(self, topic, **opts)
 
     # -- questions --
     def retriever(self, filters: Filters | None = None, k: int | None = None) -> HybridRetriever:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import logging
 import os
@@ -53,7 +54,24 @@ def make_assistant(store, chroma_url, embedder, **more):
     return Assistant(store=store, chroma_url=chroma_url, embedder=embedder, **more)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands whose modules live beside the API (ui/, evals/, the briefing) load only when used,
+    which keeps `--help` fast and avoids import cycles with modules that reuse this file's decorators."""
+
+    LAZY = {"serve": "ui.serve:serve_command", "brief": "assistant.brief_cli:brief_command",
+            "eval": "evals.cli:eval_command"}
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx, name):
+        if name in self.LAZY:
+            module, attr = self.LAZY[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="debug logging on stderr")
 def main(verbose: bool) -> None:
     """工会问答助手: ingest union news articles and answer questions with cited sources."""

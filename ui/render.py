@@ -17,9 +17,10 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _BOUNDARY = "\n。！？；"
 NO_DATE = "日期不详"
 EXCERPT_CONTEXT = 160  # characters of passage shown either side of the supporting sentence
-_DOC_ICON = ('<svg width="34" height="34" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.5" '
-             'stroke-linecap="round" stroke-linejoin="round"><path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 '
-             '2-2V8z"/><path d="M14 3v5h5M9 13h6M9 17h4"/></svg>')
+_DOC_ICON = ('<svg width="34" height="34" viewBox="0 0 24 24" fill="none" stroke="currentColor" '
+             'stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round">'
+             '<path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z"/>'
+             '<path d="M14 3v5h5M9 13h6M9 17h4"/></svg>')
 HEADER = (
     '<div class="app-header"><div class="app-logo">工</div><div><h1>工会问答助手</h1>'
     "<p>根据已导入的工会新闻资料作答 · 每个数字都附原文出处 · 资料里没有的，直接告诉你没有找到</p></div></div>"
@@ -95,7 +96,8 @@ def answer_html(answer: Answer, turn: int) -> str:
     """The chat bubble: answer with chips and a short source list, or a distinct refusal box."""
     if answer.refused:
         hint = "右侧「相关阅读」列出了最接近的段落，供参考，不是答案的出处。" if answer.related else ""
-        return (f'<div class="qa-answer qa-refusal"><div class="qa-refusal-head"><span class="qa-icon">!</span>资料中没有找到答案</div>'
+        return ('<div class="qa-answer qa-refusal"><div class="qa-refusal-head">'
+                '<span class="qa-icon">!</span>资料中没有找到答案</div>'
                 f'<div class="qa-text">{esc(answer.answer)}</div>'
                 + (f'<div class="qa-hint">{hint}</div>' if hint else "") + _tools(answer) + "</div>")
     numbers = {c.n for c in answer.citations}
@@ -112,7 +114,8 @@ def answer_html(answer: Answer, turn: int) -> str:
 
 def streaming_html(text: str) -> str:
     """An answer still arriving: escaped text and a typing cursor."""
-    return f'<div class="qa-answer qa-streaming"><div class="qa-text">{esc(text)}<span class="qa-cursor"></span></div></div>'
+    return (f'<div class="qa-answer qa-streaming"><div class="qa-text">{esc(text)}'
+            '<span class="qa-cursor"></span></div></div>')
 
 
 def thinking_html() -> str:
@@ -120,7 +123,8 @@ def thinking_html() -> str:
 
 
 def error_html(message: str) -> str:
-    return f'<div class="qa-answer qa-error"><div class="qa-refusal-head"><span class="qa-icon">!</span>出错了</div><div class="qa-text">{esc(message)}</div></div>'
+    return ('<div class="qa-answer qa-error"><div class="qa-refusal-head"><span class="qa-icon">!</span>出错了</div>'
+            f'<div class="qa-text">{esc(message)}</div></div>')
 
 
 # -- the sources panel --
@@ -224,10 +228,11 @@ def documents_table(rows) -> str:
         return '<p class="doc-empty">资料库还是空的：在上方上传文件并点「导入」。</p>'
     body = "".join(
         f'<tr><td>{esc(doc_label(r.title, r.source))}</td><td class="nowrap">{esc(r.date or NO_DATE)}</td>'
-        f'<td class="num">{r.n_chunks}</td><td class="src-file" title="{esc(r.source)}">{esc(file_name(r.source))}</td></tr>'
+        f'<td class="num">{r.n_chunks}</td>'
+        f'<td class="src-file" title="{esc(r.source)}">{esc(file_name(r.source))}</td></tr>'
         for r in rows
     )
-    return ('<table class="doc-table"><thead><tr><th>标题</th><th>日期</th><th>段落数</th><th>文件</th></tr></thead>'
+    return ('<table class="doc-table"><thead><tr><th>标题</th><th>日期</th><th>段落</th><th>文件</th></tr></thead>'
             f"<tbody>{body}</tbody></table>")
 
 

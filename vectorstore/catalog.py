@@ -15,6 +15,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -47,12 +48,17 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 
 def tokenize(text: str) -> list[str]:
     """jieba search-mode tokens without punctuation or stopwords; used for documents and queries alike."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=8192)  # rerankers tokenize the same chunks for every question
+def _tokens(text: str) -> tuple[str, ...]:
     out = []
     for tok in jieba.cut_for_search(text):
         tok = tok.strip().lower()
         if tok and tok not in STOPWORDS and _TOKEN.fullmatch(tok):
             out.append(tok)
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from assistant.models import REFUSAL_PREFIX, Answer, Passage
 from assistant.numbers import extract_figures, figure_in_text
 from assistant.question import Question, analyse, entities, place_stem
 from ingest.chunk import split_sentences
+from vectorstore.catalog import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,8 @@ MIN_SCORE = 0.55
 WINDOW_BEFORE, WINDOW_AFTER = 1500, 300  # where an entity must be named, around the sentence
 _UNIT_CLASS = {"名": "人", "位": "人"}
 _SCOPES = ("全国", "全省", "全市", "全县", "全区")
+_CLAUSE = re.compile(r"[,，;；。!！?？]")
+MIN_COUNTED = 0.3
 _YEAR_IN_TEXT = re.compile(r"(?:19|20)\d{2}")
 _ROLE = re.compile(r"主席|书记|负责人|局长|部长|主任|市长|县长|区长|记者|作者|秘书长")
 _ORG = re.compile(r"(?<![全我本该各])([\u4e00-\u9fff]{2,4}[省市县])总工会")
@@ -51,8 +54,20 @@ class Scored:
 
 
 def missing_in(q: Question, text: str) -> list[str]:
-    """Entities and years the question names that the text never mentions."""
-    missing = [e for e in q.entities if e not in text and place_stem(e) not in text]
+    """Entities and years the question names that the text never mentions.
+
+    "成都市总工会…" needs that union named, not just the city: an article about 什邡 that
+    mentions a training course held in 成都 is no answer about 成都's union.
+    """
+    missing = []
+    for e in q.entities:
+        stem = place_stem(e)
+        org = rf"{re.escape(stem)}[省市县区]?总工会"
+        if re.search(org, q.normalized):
+            if not re.search(org, text):
+                missing.append(f"{stem}总工会" if stem in text else e)
+        elif e not in text and stem not in text:
+            missing.append(e)
     return missing + [f"{y}年" for y in q.years if y not in text]
 
 
@@ -117,12 +132,31 @@ def score_sentence(q: Question, ev: Evidence, rank: int, index) -> Scored | None
         wanted = {_UNIT_CLASS.get(u, u) for u in q.units}
         if (wanted and not wanted & units) or not units - {"年"}:
             return None
+        if wanted and q.counted and not counts_the_asked_thing(q, ev.text, wanted, index):
+            return None
         score += 0.2
     elif q.kind == "year" and "年" in units:
         score += 0.2
     elif q.kind == "who" and any(r not in ev.text for r in _ROLE.findall(q.normalized)):
         return None  # asked for the 主席, the sentence names nobody in that role
     return Scored(ev, score, focus, context)
+
+
+def counts_the_asked_thing(q: Question, sentence: str, wanted: set[str], index) -> bool:
+    """Asked 多少家新就业形态工会: some clause with a 家 figure must be about 新就业形态工会.
+
+    "全市职工驿站总数增至1289家" counts stations, not unions, though its sentence mentions the unions.
+    A clause that is little more than the figure ("共3.12万平方米") names nothing else and passes.
+    """
+    terms = [t for t in tokenize(q.counted) if len(t) > 1 or index.doc_freq(t)]
+    for clause in _CLAUSE.split(sentence):
+        figures = [f for f in extract_figures(clause) if _UNIT_CLASS.get(f.unit, f.unit) in wanted]
+        if not figures:
+            continue
+        rest = clause.replace(figures[0].raw, "").strip()
+        if len(rest) <= 4 or coverage(terms, clause, index) >= MIN_COUNTED:
+            return True
+    return False
 
 
 def candidate_sentences(passages: list[Passage], docs: dict[str, DocInfo]) -> list[tuple[int, Evidence]]:
@@ -205,8 +239,9 @@ def answer_question(question: str, resolved: str, passages: list[Passage], docs:
         top = usable[0]
         byline = sentence_with(docs[top.source], docs[top.source].author, top)
         return cite(question, resolved, [byline]) if byline else refusal(question, [], passages)
+    placed = Question(q.text, q.normalized, entities=q.entities)  # years were checked per document above
     candidates = [(rank, ev) for rank, ev in candidate_sentences(usable, docs)
-                  if not missing_in(q, context_of(ev, docs[ev.passage.source]))]
+                  if not missing_in(placed, context_of(ev, docs[ev.passage.source]))]
     if not candidates:
         return refusal(question, q.entities, passages)
     scored = [s for rank, ev in candidates

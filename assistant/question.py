@@ -51,6 +51,7 @@ _ASKING = re.compile(
     r"分别|各自|具体|一共|总共|多大面积|哪[一二三四五六七八九十几]?[个项种类条点强大]|"
     r"资料[里中]|文章[里中]?|报道[里中]?|这篇|那篇|稿子|[?？!！。,，]"
 )
+_COUNTED = re.compile(r"(?:多少|几)(?:万|千|亿)?[家个处场次张册本项种批届]([^?？,，。!！]*)")
 _FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|而|再问)|呢[?？]?$|这个|这些|那个|该数字|它|他们|其中|此")
 
 
@@ -64,6 +65,7 @@ class Question:
     entities: list[str] = field(default_factory=list)  # places, organisations, people: must occur in evidence
     years: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # content tokens for matching sentences
+    counted: str = ""  # what a figure question counts: 多少家「新就业形态工会」
 
     @property
     def focus_terms(self) -> list[str]:
@@ -112,6 +114,8 @@ def analyse(text: str) -> Question:
         q.kind = "figure"
     q.entities = entities(norm)
     q.years = _YEAR.findall(norm)
+    counted = _COUNTED.search(norm)
+    q.counted = re.sub(r"[的呢啊吗]+$", "", counted.group(1)) if counted else ""
     q.search = re.sub(r"\s+", " ", _ASKING.sub(" ", norm)).strip() or norm
     q.terms = [t for t in dict.fromkeys(tokenize(q.search)) if t not in _QUESTION_WORDS]
     return q

@@ -1,7 +1,7 @@
 """The CI gate: the bundled gold set on the bundled sample, through the real Assistant.
 
-Also proves the suite can fail: answerers broken on purpose score low. The sample store is the
-cached eval store (`ASSISTANT_EVAL_STORE` overrides it); the first run ingests the sample.
+Also proves the suite can fail: answerers broken on purpose score low. Runs on conftest's
+session sample store, so the sample is embedded once per test session.
 """
 
 import json
@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from assistant.config import SAMPLE_DIR
 from assistant.models import REFUSAL_PREFIX, Answer
 from evals.cli import eval_command
 from evals.gate import load_thresholds
 from evals.runner import evaluate
-from evals.sample import open_assistant
+from evals.sample import FINGERPRINT_FILE, open_assistant, pipeline_fingerprint, refresh_if_stale
 from evals.schema import load_gold
 
 GOLD_FIXTURES = Path(__file__).parent / "data" / "gold"
@@ -87,8 +88,8 @@ class NeverRefuses(Broken):
 
 
 @pytest.fixture(scope="module")
-def recorded():
-    return Recorded(open_assistant())
+def recorded(sample_assistant):
+    return Recorded(sample_assistant)
 
 
 @pytest.fixture(scope="module")
@@ -137,8 +138,9 @@ def test_never_refusing_fails_the_refusal_gate(recorded, gold):
     assert any(f.startswith("refusal_accuracy") for f in report["gate"]["failures"])
 
 
-def test_cli_prints_json_writes_the_report_and_compares_with_a_baseline(tmp_path):
-    args = ["--gold", str(GOLD_FIXTURES / "valid.jsonl"), "--json", "--report", str(tmp_path / "report")]
+def test_cli_prints_json_writes_the_report_and_compares_with_a_baseline(tmp_path, sample_store):
+    args = ["--gold", str(GOLD_FIXTURES / "valid.jsonl"), "--store", str(sample_store), "--json",
+            "--report", str(tmp_path / "report")]
     first = CliRunner().invoke(eval_command, args)
     assert first.exit_code == 0, first.output
     report = json.loads(first.stdout)
@@ -155,8 +157,16 @@ def test_cli_prints_json_writes_the_report_and_compares_with_a_baseline(tmp_path
     assert json.loads(second.stdout)["baseline"]["newly_failing"] == []
 
 
-def test_cli_check_exits_1_below_the_thresholds():
-    args = ["--gold", str(GOLD_FIXTURES / "impossible.jsonl"), "--retriever", "bm25"]
+def test_cli_without_store_ingests_the_sample_into_the_eval_store(warm_store, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_EVAL_STORE", str(warm_store))
+    result = CliRunner().invoke(eval_command, ["--gold", str(GOLD_FIXTURES / "valid.jsonl"), "--json"])
+    assert result.exit_code == 0, result.output
+    config = json.loads(result.stdout)["config"]
+    assert (config["store"], config["documents"]) == (str(warm_store), 5)
+
+
+def test_cli_check_exits_1_below_the_thresholds(sample_store):
+    args = ["--gold", str(GOLD_FIXTURES / "impossible.jsonl"), "--store", str(sample_store), "--retriever", "bm25"]
     without_check = CliRunner().invoke(eval_command, args)
     with_check = CliRunner().invoke(eval_command, [*args, "--check"])
     assert without_check.exit_code == 0
@@ -176,3 +186,16 @@ def test_cli_empty_store_is_one_clear_error(tmp_path):
     assert result.exit_code == 1
     assert "holds no documents yet" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cached_eval_store_drops_chunks_made_by_other_pipeline_code(warm_store, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_EVAL_STORE", str(warm_store))
+    a = open_assistant()
+    assert len(a.documents()) == 5
+    marker = warm_store / FINGERPRINT_FILE
+    assert marker.read_text() == pipeline_fingerprint()
+
+    marker.write_text("older pipeline")
+    refresh_if_stale(a, warm_store, (str(SAMPLE_DIR),))
+    assert a.documents() == []
+    assert marker.read_text() == pipeline_fingerprint()

@@ -2,13 +2,15 @@
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from assistant.config import Settings
 from evals.judge import Judge, faithfulness_score, judge_results, parse_json_reply
 from ingest.errors import ConfigError
+from tests.fake_llm_server import Handler
 
 FAITHFULNESS_REPLY = (
     '```json\n{"claims": [{"claim": "54家", "supported": true}, {"claim": "9000人", "supported": false}]}\n```'
@@ -16,39 +18,18 @@ FAITHFULNESS_REPLY = (
 RELEVANCE_REPLY = '{"score": 1.0, "reason": "直接回答"}'
 
 
-class ChatCompletions(BaseHTTPRequestHandler):
-    """Answers /v1/chat/completions by prompt: the faithfulness or the relevance reply, or chatter."""
-
-    def do_POST(self):  # noqa: N802 (http.server's naming)
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        prompt = body["messages"][-1]["content"]
-        if "无法解析" in prompt:
-            content = "I cannot do that."
-        elif "事实核查员" in prompt:
-            content = FAITHFULNESS_REPLY
-        else:
-            content = RELEVANCE_REPLY
-        reply = {"id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-                 "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                              "finish_reason": "stop"}],
-                 "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
-        data = json.dumps(reply).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def endpoint():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ChatCompletions)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/v1"
+def endpoint(tmp_path):
+    """The shared fake OpenAI-compatible server, in a thread: one reply per judge prompt."""
+    Handler.script = [
+        {"when": "无法解析", "reply": "I cannot do that."},
+        {"when": "事实核查员", "reply": FAITHFULNESS_REPLY},
+        {"when": "回答：", "reply": RELEVANCE_REPLY},
+    ]
+    Handler.log_path = str(tmp_path / "requests.jsonl")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/v1", Path(Handler.log_path)
     server.shutdown()
     server.server_close()
 
@@ -59,7 +40,8 @@ def result(id, answer, refused=False, error="", question="什邡建了多少家�
 
 
 def test_judge_scores_answered_cases_and_skips_refusals(endpoint):
-    judge = Judge(Settings(llm_base_url=endpoint, llm_model="judge-test", llm_timeout=10))
+    url, requests = endpoint
+    judge = Judge(Settings(llm_base_url=url, llm_model="judge-test", llm_timeout=10))
     results = [
         result("a", "全市建立新就业形态工会组织54家,吸纳9000人。[1]"),
         result("b", "资料中没有找到。", refused=True),
@@ -67,12 +49,13 @@ def test_judge_scores_answered_cases_and_skips_refusals(endpoint):
     ]
     scores = judge_results(judge, results)
     assert scores == {"model": "judge-test", "faithfulness": 0.5, "answer_relevance": 1.0, "judged": 1, "failed": 1}
+    prompts = [json.loads(line)["messages"][-1]["content"] for line in requests.read_text().splitlines()]
+    faithfulness_prompt = next(p for p in prompts if "事实核查员" in p)
+    assert "[1] 全市建立新就业形态工会组织54家" in faithfulness_prompt  # the cited quote is the context
+    assert "[1]" not in faithfulness_prompt.split("回答：")[1].split("只输出")[0]  # markers stripped
 
 
-def test_judge_needs_an_endpoint(monkeypatch, tmp_path):
-    monkeypatch.setenv("ASSISTANT_CONFIG", str(tmp_path / "absent.toml"))
-    monkeypatch.delenv("ASSISTANT_LLM_BASE_URL", raising=False)
-    monkeypatch.delenv("ASSISTANT_LLM_MODEL", raising=False)
+def test_judge_needs_an_endpoint():  # conftest clears ASSISTANT_LLM_* for every test
     with pytest.raises(ConfigError, match="ASSISTANT_LLM_BASE_URL"):
         Judge()
 

@@ -210,7 +210,7 @@ def test_an_uploaded_file_is_answerable_and_its_markup_stays_text(page):
     page.get_by_role("tab", name="文档").click()
     page.locator("#upload input[type=file]").set_input_files(
         [str(UI_DATA / "测试县职工书屋.txt"), str(UI_DATA / "notes.xyz")])
-    expect(page.locator("#upload")).to_contain_text("notes.xyz")
+    expect(page.locator("#upload a[href$='notes.xyz']")).to_be_visible()  # both uploaded
     page.locator("#ingest").click()
     report = page.locator("#ingest-report")
     expect(report).to_contain_text("已导入测试县职工书屋.txt", timeout=FIRST_ANSWER_MS)

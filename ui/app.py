@@ -258,8 +258,7 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
                     with gr.Column(scale=3, min_width=420):
                         docs_table = gr.HTML(elem_id="documents")
                         with gr.Row(elem_id="doc-actions"):
-                            doc_pick = gr.Dropdown(label="选择文档", choices=[], scale=3, elem_id="doc-pick")
-                            view_btn = gr.Button("查看全文", scale=1, elem_id="view-doc")
+                            doc_pick = gr.Dropdown(label="选择文档查看全文", choices=[], scale=3, elem_id="doc-pick")
                             remove_btn = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
                         doc_view = gr.HTML(elem_id="doc-view")
             with gr.Tab("反馈", id="feedback") as feedback_tab:
@@ -285,8 +284,7 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
             trigger(app.comment, [feedback_target, feedback_text, turns], [feedback_text, feedback_box], **private)
         ingest_btn.click(app.ingest, upload, [ingest_report, upload, *corpus], **private)
         remove_btn.click(app.remove, doc_pick, [doc_view, *corpus], **private)
-        for trigger in (view_btn.click, doc_pick.change):
-            trigger(app.view_document, doc_pick, doc_view, **private)
+        doc_pick.change(app.view_document, doc_pick, doc_view, **private)
         feedback_tab.select(app.feedback_view, None, [feedback_stats, feedback_list], **private)
         export_jsonl.click(lambda: app.export("jsonl"), None, export_file, **private)
         export_csv.click(lambda: app.export("csv"), None, export_file, **private)
@@ -304,4 +302,5 @@ def launch_options() -> dict:
         "css": (STATIC / "app.css").read_text(encoding="utf-8"),
         "head": f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
         "footer_links": ["api"],
+        "max_file_size": "50mb",
     }

@@ -78,14 +78,13 @@ class Assistant:
             id: str | None = None) -> Answer:
         """Answer one question; history is the chat so far as [{"role", "content"}] for follow-ups."""
         answer = None
-        for item in self.ask_stream(question, history, filters):
+        for item in self.ask_stream(question, history, filters, id=id):
             if isinstance(item, Answer):
                 answer = item
-        answer.id = id or answer.id or uuid.uuid4().hex[:12]
         return answer
 
     def ask_stream(self, question: str, history: list[dict] | None = None,
-                   filters: Filters | None = None) -> Iterator[str | Answer]:
+                   filters: Filters | None = None, id: str | None = None) -> Iterator[str | Answer]:
         """Yields answer text as it is produced, then the final, checked Answer."""
         started = time.perf_counter()
         self._require_documents()
@@ -97,6 +96,7 @@ class Assistant:
         else:
             answer = self._extract(question, resolved, q, passages, filters)
             yield answer.answer
+        answer.id = id or uuid.uuid4().hex[:12]
         answer.resolved_question = resolved
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer

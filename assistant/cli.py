@@ -150,19 +150,6 @@ def remove(source, store, chroma_url, embedder):
     click.echo(f"removed {source}")
 
 
-def print_answer(answer) -> None:
-    click.echo(answer.answer)
-    if answer.citations:
-        click.echo("\n来源:")
-        for c in answer.citations:
-            click.echo(f"  [{c.n}] {c.title or Path(c.source).name} ({c.date or '日期不详'}) — {c.source}")
-            click.echo(f"      “{c.quote}”")
-    if answer.refused and answer.related:
-        click.echo("\n相关阅读（非引用）:")
-        for p in answer.related:
-            click.echo(f"  - {p.title or Path(p.source).name} ({p.date or '日期不详'}) — {p.source}")
-
-
 def read_batch(path: Path) -> list[dict]:
     items = []
     for no, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
@@ -207,4 +194,4 @@ def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answer
     if as_json:
         click.echo(json.dumps(ans.to_json(), ensure_ascii=False))
     else:
-        print_answer(ans)
+        click.echo(ans.to_text())

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 MIN_FOCUS_COVERAGE = 0.5  # share (IDF-weighted) of the asked-about terms the sentence must contain
 # ...or this much, when its passage covers nearly the whole question (下一步…: said a sentence earlier)
 MIN_FOCUS_WITH_CONTEXT, MIN_CONTEXT = 0.3, 0.75
+UNIT_MATCH_BONUS = 0.1  # the asked unit (多少万元 → 元) is itself evidence of topic
 MIN_SCORE = 0.55
 WINDOW_BEFORE, WINDOW_AFTER = 1500, 300  # where an entity must be named, around the sentence
 _UNIT_CLASS = {"名": "人", "位": "人"}
@@ -46,11 +47,12 @@ class Scored:
     score: float
     focus: float
     context: float
+    unit_match: bool = False  # carries a figure in the unit the question asks for
 
     @property
     def on_topic(self) -> bool:
-        return self.focus >= MIN_FOCUS_COVERAGE or (
-            self.focus >= MIN_FOCUS_WITH_CONTEXT and self.context >= MIN_CONTEXT)
+        needed = MIN_FOCUS_COVERAGE - (UNIT_MATCH_BONUS if self.unit_match else 0.0)
+        return self.focus >= needed or (self.focus >= MIN_FOCUS_WITH_CONTEXT and self.context >= MIN_CONTEXT)
 
 
 def missing_in(q: Question, text: str) -> list[str]:
@@ -128,9 +130,12 @@ def score_sentence(q: Question, ev: Evidence, rank: int, index) -> Scored | None
     if asked_figures and all(figure_in_text(f, ev.text) for f in asked_figures):
         score += 0.3  # "72个问题…怎么分的": the sentence with the named figure
     units = _units_of(ev.text)
+    wanted = {_UNIT_CLASS.get(u, u) for u in q.units}
+    unit_match = bool(wanted & units)
+    if unit_match and q.kind != "figure":
+        score += 0.3  # "这个数字是哪一年的？" after a 多少家 question: the sentence with that figure
     if q.kind == "figure":
-        wanted = {_UNIT_CLASS.get(u, u) for u in q.units}
-        if (wanted and not wanted & units) or not units - {"年"}:
+        if (wanted and not unit_match) or not units - {"年"}:
             return None
         if wanted and q.counted and not counts_the_asked_thing(q, ev.text, wanted, index):
             return None
@@ -139,7 +144,7 @@ def score_sentence(q: Question, ev: Evidence, rank: int, index) -> Scored | None
         score += 0.2
     elif q.kind == "who" and any(r not in ev.text for r in _ROLE.findall(q.normalized)):
         return None  # asked for the 主席, the sentence names nobody in that role
-    return Scored(ev, score, focus, context)
+    return Scored(ev, score, focus, context, unit_match)
 
 
 def counts_the_asked_thing(q: Question, sentence: str, wanted: set[str], index) -> bool:

@@ -17,6 +17,10 @@ from vectorstore.store import VectorStore
 
 log = logging.getLogger(__name__)
 
+# Bump when cleaning, metadata or chunking changes what a file turns into: every file then counts
+# as changed and is re-ingested (its unchanged chunks come back from the embedding cache).
+PIPELINE_VERSION = "1"
+
 
 @dataclass
 class IngestReport:
@@ -37,7 +41,7 @@ def load_changed(files: list[Path], store: VectorStore, report: IngestReport) ->
     out = []
     for path in files:
         try:
-            digest = content_hash(path)
+            digest = f"{content_hash(path)}:v{PIPELINE_VERSION}"
             if store.is_unchanged(str(path), digest):
                 report.unchanged.append(str(path))
                 continue

@@ -96,5 +96,7 @@ class LLMAnswerer:
                 markers.append(f"[{existing.n}]")
             parts.append(claim + "".join(markers))
         if not parts:
-            return refusal(question, [], passages)
+            answer = refusal(question, [], passages)
+            answer.flagged = flagged
+            return answer
         return Answer(question=question, answer="".join(parts), refused=False, citations=citations, flagged=flagged)

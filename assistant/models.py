@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 REFUSAL_PREFIX = "资料中没有找到"
+NO_DATE = "日期不详"
+
+
+def doc_label(title: str, source: str) -> str:
+    """How a document is named to people: its title, else its file name."""
+    return title or Path(source).name
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,19 @@ class Answer:
     flagged: bool = False  # LLM answer contained a claim its citations did not support
     missing: list[str] = field(default_factory=list)  # on refusal: entities/years the evidence lacks
     latency_ms: float = 0.0
+
+    def to_text(self) -> str:
+        """The answer with its [n] markers and sources as plain text (CLI output, UI copy, the /ask API)."""
+        lines = [self.answer]
+        if self.citations:
+            lines += ["", "来源:"]
+            for c in self.citations:
+                lines.append(f"  [{c.n}] {doc_label(c.title, c.source)} ({c.date or NO_DATE}) — {c.source}")
+                lines.append(f"      “{c.quote}”")
+        if self.refused and self.related:
+            lines += ["", "相关阅读（非引用）:"]
+            lines += [f"  - {doc_label(p.title, p.source)} ({p.date or NO_DATE}) — {p.source}" for p in self.related]
+        return "\n".join(lines)
 
     def to_json(self) -> dict:
         """The CONTRACT.md shape of `assistant ask --json`."""

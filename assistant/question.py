@@ -52,7 +52,9 @@ _ASKING = re.compile(
     r"资料[里中]|文章[里中]?|报道[里中]?|这篇|那篇|稿子|[?？!！。,，]"
 )
 _COUNTED = re.compile(r"(?:多少|几)(?:万|千|亿)?[家个处场次张册本项种批届]([^?？,，。!！]*)")
-_FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|而|再问)|呢[?？]?$|这个|这些|那个|该数字|它|他们|其中|此")
+_PRONOUN = re.compile(r"他们|她们|它们|该单位|该工会|他|她|它|其")
+_SUBJECT = re.compile(r"[\u4e00-\u9fff]{2,8}?[省市县区]?总?工会")
+_FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|而|再问)|呢[?？]?$|这个|这些|那个|该数字|它|他们|她们|其中|此")
 
 
 @dataclass
@@ -69,9 +71,10 @@ class Question:
 
     @property
     def focus_terms(self) -> list[str]:
-        """Content terms that are not the named entities: the thing asked about."""
-        ent = "".join(self.entities)
-        return [t for t in self.terms if t not in ent and not t.isdigit()]
+        """Content terms that are not the named subject (成都 / 成都市总工会): the thing asked about."""
+        subject = "".join(self.entities) + "".join(
+            m.group(0) for e in self.entities for m in re.finditer(rf"{re.escape(e)}[省市县区]?总?工会", self.normalized))
+        return [t for t in self.terms if t not in subject and not t.isdigit()]
 
 
 # Tagged as places by jieba but mostly used as ordinary words in questions.
@@ -177,7 +180,11 @@ def resolve(text: str, history: list[dict] | None) -> str:
         for old, new in zip(old_ents, new_ents):
             prev = prev.replace(old, new)
         return prev if old_ents else f"{''.join(new_ents)}{prev}"
-    # 这个数字是哪一年的？ — keep the previous subject, ask the new thing.
+    pronoun = _PRONOUN.search(stripped)
+    if pronoun and analyse(stripped).kind != "fact":  # 那他们发展了多少会员？ — a new question about the same subject
+        subject = _SUBJECT.search(prev)
+        return _PRONOUN.sub(subject.group(0) if subject else "".join(entities(prev)), stripped, count=1)
+    # 这个数字是哪一年的？ — keep the previous question, ask the new thing about it.
     return f"{prev.rstrip('？?。')} {stripped}".strip()
 
 

@@ -60,3 +60,48 @@ def sample_copy(tmp_path) -> Path:
     dest = tmp_path / "corpus"
     shutil.copytree(SAMPLE, dest)
     return dest
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def llm_server(tmp_path):
+    """Start tests/fake_llm_server.py as a real process on 127.0.0.1 with a reply script.
+
+    Returns start(script) -> (base_url, requests_log_path); every server is stopped after the test.
+    """
+    import json
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    procs = []
+
+    def start(script: list[dict]):
+        path = tmp_path / f"llm-script-{len(procs)}.json"
+        path.write_text(json.dumps(script, ensure_ascii=False), encoding="utf-8")
+        port = free_port()
+        procs.append(subprocess.Popen([sys.executable, str(Path(__file__).parent / "fake_llm_server.py"),
+                                       str(port), str(path)]))
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=0.5)
+            except urllib.error.HTTPError:
+                break  # it answers (501 to GET): up
+            except OSError:
+                time.sleep(0.05)
+        return f"{url}/v1", Path(str(path) + ".requests.jsonl")
+
+    yield start
+    for p in procs:
+        p.terminate()
+        p.wait(timeout=10)

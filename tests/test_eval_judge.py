@@ -1,8 +1,6 @@
 """The optional LLM judge, against a local OpenAI-compatible endpoint that replies like a model."""
 
 import json
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -10,7 +8,6 @@ import pytest
 from assistant.config import Settings
 from evals.judge import Judge, faithfulness_score, judge_results, parse_json_reply
 from ingest.errors import ConfigError
-from tests.fake_llm_server import Handler
 
 FAITHFULNESS_REPLY = (
     '```json\n{"claims": [{"claim": "54家", "supported": true}, {"claim": "9000人", "supported": false}]}\n```'
@@ -19,19 +16,13 @@ RELEVANCE_REPLY = '{"score": 1.0, "reason": "直接回答"}'
 
 
 @pytest.fixture
-def endpoint(tmp_path):
-    """The shared fake OpenAI-compatible server, in a thread: one reply per judge prompt."""
-    Handler.script = [
+def endpoint(llm_server):
+    """The fake OpenAI-compatible server as a real process: one reply per judge prompt."""
+    return llm_server([
         {"when": "无法解析", "reply": "I cannot do that."},
         {"when": "事实核查员", "reply": FAITHFULNESS_REPLY},
         {"when": "回答：", "reply": RELEVANCE_REPLY},
-    ]
-    Handler.log_path = str(tmp_path / "requests.jsonl")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/v1", Path(Handler.log_path)
-    server.shutdown()
-    server.server_close()
+    ])
 
 
 def result(id, answer, refused=False, error="", question="什邡建了多少家新就业形态工会？"):

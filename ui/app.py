@@ -19,6 +19,7 @@ from assistant.models import Answer
 from assistant.retrieval import Filters
 from ingest.errors import AssistantError, EmptyStoreError
 from ui import render
+from ui.brief_tab import build_brief_tab
 from ui.feedback import FILE_NAME, FeedbackLog, export_feedback, make_record, summary
 from ui.render import Turn
 
@@ -261,6 +262,8 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
                             doc_pick = gr.Dropdown(label="选择文档查看全文", choices=[], scale=3, elem_id="doc-pick")
                             remove_btn = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
                         doc_view = gr.HTML(elem_id="doc-view")
+            with gr.Tab("课程素材", id="brief"):
+                build_brief_tab(lambda: assistant)
             with gr.Tab("反馈", id="feedback") as feedback_tab:
                 feedback_stats = gr.HTML(elem_id="feedback-stats")
                 with gr.Row():

@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.models import Answer, Citation, Passage
+from assistant.models import NO_DATE, Answer, Citation, Passage, doc_label
 from ingest.errors import InputError
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _BOUNDARY = "\n。！？；"
-NO_DATE = "日期不详"
 EXCERPT_CONTEXT = 160  # characters of passage shown either side of the supporting sentence
 _DOC_ICON = ('<svg width="34" height="34" viewBox="0 0 24 24" fill="none" stroke="currentColor" '
              'stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round">'
@@ -39,10 +38,6 @@ def esc(text: str) -> str:
 
 def file_name(source: str) -> str:
     return Path(source).name or source
-
-
-def doc_label(title: str, source: str) -> str:
-    return title or file_name(source)
 
 
 @dataclass(frozen=True)
@@ -73,17 +68,8 @@ def linked_text(text: str, turn: int, numbers: set[int]) -> str:
 
 
 def plain_text(answer: Answer) -> str:
-    """The answer as plain text with its [n] markers and sources: what "copy" and the /ask API return."""
-    lines = [answer.answer]
-    if answer.citations:
-        lines += ["", "来源:"]
-        for c in answer.citations:
-            lines.append(f"[{c.n}] {doc_label(c.title, c.source)} ({c.date or NO_DATE}) — {c.source}")
-            lines.append(f"    “{c.quote}”")
-    if answer.refused and answer.related:
-        lines += ["", "相关阅读（非引用）:"]
-        lines += [f"- {doc_label(p.title, p.source)} ({p.date or NO_DATE}) — {p.source}" for p in answer.related]
-    return "\n".join(lines)
+    """What "copy" and the /ask API return."""
+    return answer.to_text()
 
 
 def _tools(answer: Answer) -> str:

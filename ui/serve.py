@@ -63,12 +63,13 @@ def serve_command(host, port, store, chroma_url, embedder, auth_file, insecure):
     assistant = make_assistant(store, chroma_url, embedder)
     demo = build_app(assistant)
     warm_up(assistant)
-    click.echo(f"serving the chat UI on http://{host}:{port} (Ctrl+C to stop)", err=True)
     try:
         demo.queue().launch(server_name=host, server_port=port, auth=checker, show_error=False, quiet=True,
-                            auth_message="请用工会问答助手的账号登录", **launch_options())
+                            prevent_thread_lock=True, auth_message="请用工会问答助手的账号登录", **launch_options())
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port} ({exc}); choose another --port") from exc
+    click.echo(f"serving the chat UI on http://{host}:{port} (Ctrl+C to stop)", err=True)
+    demo.block_thread()
 
 
 if __name__ == "__main__":

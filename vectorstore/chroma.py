@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings
+from chromadb.utils.embedding_functions import register_embedding_function
 
 from ingest.errors import ChromaUnavailableError, ConfigError, EmbedderMismatchError
 from vectorstore.embedders import Embedder
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 COLLECTION = "union_qa_chunks"
 
 
+@register_embedding_function  # lets Chroma rebuild it from the collection config without warning
 class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
     """Our embedder behind Chroma's protocol, so Chroma never falls back to its downloading default."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from ingest.errors import EmbedderMismatchError
@@ -32,21 +33,25 @@ class VectorStore:
         self.embedder_name = embedder or stored or DEFAULT_EMBEDDER
         self._embedder: CachedEmbedder | None = None
         self._collection = None
+        self._opening = threading.Lock()  # the UI serves requests on several threads
 
     @property
     def embedder(self) -> CachedEmbedder:
-        if self._embedder is None:
-            inner = create_embedder(self.embedder_name)
-            self._embedder = CachedEmbedder(inner, EmbeddingCache(self.dir / "embeddings.sqlite"))
+        with self._opening:
+            if self._embedder is None:
+                inner = create_embedder(self.embedder_name)
+                self._embedder = CachedEmbedder(inner, EmbeddingCache(self.dir / "embeddings.sqlite"))
         return self._embedder
 
     @property
     def collection(self):
-        if self._collection is None:
-            client = connect(self.dir, self.chroma_url)
-            self._collection = open_collection(client, self.embedder, self.collection_name)
-            if self.catalog.get_setting("embedder") is None:
-                self.catalog.set_setting("embedder", self.embedder.name)
+        embedder = self.embedder
+        with self._opening:
+            if self._collection is None:
+                client = connect(self.dir, self.chroma_url)
+                self._collection = open_collection(client, embedder, self.collection_name)
+                if self.catalog.get_setting("embedder") is None:
+                    self.catalog.set_setting("embedder", embedder.name)
         return self._collection
 
     # -- writing --

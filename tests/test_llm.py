@@ -1,0 +1,83 @@
+"""The optional LLM answerer through LangChain, against a real OpenAI-compatible server process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assistant import Answer, Assistant
+from assistant.config import load_settings
+from assistant.models import REFUSAL_PREFIX
+from ingest.errors import ConfigError, LLMError
+from tests.conftest import ROOT, free_port
+
+QUESTION = "什邡市总工会建了多少家新就业形态工会？"
+
+
+def llm_assistant(store, url: str) -> Assistant:
+    return Assistant(settings=load_settings(store=store, answerer="llm", llm_base_url=url, llm_model="fake-qwen",
+                                            llm_timeout=10))
+
+
+def test_llm_answer_is_cited_with_the_exact_sentence(sample_store, llm_server):
+    url, requests = llm_server([{"when": "什邡", "reply": "全市建立新就业形态工会组织54家。[{n:54家}]"}])
+    a = llm_assistant(sample_store, url).ask(QUESTION)
+    assert not a.refused and not a.flagged
+    assert "54家" in a.answer and a.answer.endswith("[1]")
+    assert a.citations[0].quote == "全市建立新就业形态工会组织54家,吸纳新就业形态劳动者超8000人。"
+    prompt = json.loads(requests.read_text(encoding="utf-8").splitlines()[0])["messages"]
+    assert "每一句话末尾都要标注" in prompt[0]["content"]  # the system prompt comes from prompts/
+    assert "[1] 《" in prompt[1]["content"] and QUESTION.rstrip("？") in prompt[1]["content"]
+
+
+def test_invented_figure_is_removed_and_the_answer_flagged(sample_store, llm_server):
+    url, _ = llm_server([{"when": "什邡", "reply": (
+        "全市建立新就业形态工会组织54家。[{n:54家}]另有9000名劳动者入会。[{n:54家}]")}])
+    a = llm_assistant(sample_store, url).ask(QUESTION)
+    assert a.flagged and "54家" in a.answer and "9000" not in a.answer
+    assert all("9000" not in c.quote for c in a.citations)
+
+
+def test_answer_made_only_of_unsupported_claims_becomes_a_refusal(sample_store, llm_server):
+    url, _ = llm_server([{"when": "什邡", "reply": "全市建立新就业形态工会组织99家。[1]"}])
+    a = llm_assistant(sample_store, url).ask(QUESTION)
+    assert a.refused and a.flagged and a.citations == []
+
+
+def test_model_refusal_is_a_refusal(sample_store, llm_server):
+    url, _ = llm_server([])  # the fake model refuses whatever it is not scripted for
+    a = llm_assistant(sample_store, url).ask("武汉市总工会建了多少家新就业形态工会？")
+    assert a.refused and a.answer.startswith(REFUSAL_PREFIX)
+
+
+def test_answer_streams_in_pieces_then_the_checked_answer(sample_store, llm_server):
+    url, _ = llm_server([{"when": "什邡", "reply": "全市建立新就业形态工会组织54家。[{n:54家}]"}])
+    items = list(llm_assistant(sample_store, url).ask_stream(QUESTION))
+    pieces, final = items[:-1], items[-1]
+    assert len(pieces) > 3 and all(isinstance(p, str) for p in pieces)
+    assert isinstance(final, Answer) and "".join(pieces).startswith("全市建立")
+
+
+def test_unreachable_endpoint_is_a_clear_error(sample_store):
+    a = llm_assistant(sample_store, f"http://127.0.0.1:{free_port()}/v1")
+    with pytest.raises(LLMError, match="LLM endpoint"):
+        a.ask(QUESTION)
+
+
+def test_llm_answerer_without_configuration_says_which_variables(sample_store):
+    with pytest.raises(ConfigError, match="ASSISTANT_LLM_BASE_URL"):
+        Assistant(store=sample_store, answerer="llm").ask(QUESTION)
+
+
+def test_cli_uses_the_llm_from_environment_variables(sample_store, llm_server):
+    url, _ = llm_server([{"when": "什邡", "reply": "全市建立新就业形态工会组织54家。[{n:54家}]"}])
+    env = {**os.environ, "ASSISTANT_LLM_BASE_URL": url, "ASSISTANT_LLM_MODEL": "fake-qwen",
+           "ASSISTANT_LLM_API_KEY": "sk-test", "ASSISTANT_ANSWERER": "llm"}
+    out = subprocess.run([sys.executable, "-m", "assistant", "ask", QUESTION, "--json", "--store", str(sample_store)],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    data = json.loads(out.stdout)
+    assert "54家" in data["answer"] and "54家" in data["citations"][0]["quote"]

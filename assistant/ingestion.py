@@ -96,8 +96,11 @@ def ingest_paths(paths: list[str], store: VectorStore,
             progress(done, total)
 
     misses, seconds = store.embedder.misses, store.embedder.embed_seconds
+    # Embed the whole batch first, in full model batches across documents; the per-document
+    # writes below then find every vector in the cache.
+    store.embedder.embed_passages([c.embedding_text() for _, chunks in docs for c in chunks], on_batch=tick)
     for doc, chunks in docs:
-        store.add_document(doc, chunks, on_batch=tick)
+        store.add_document(doc, chunks)
         report.ingested.append(doc.source)
         report.chunks += len(chunks)
     report.embedded = store.embedder.misses - misses

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant  # noqa: E402
+from ingest.clean import clean_text  # noqa: E402
 from vectorstore.embedders import create_embedder  # noqa: E402
 
 
@@ -66,8 +68,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         assistant = Assistant(store=Path(tmp) / "store")
         assistant.store.embedder  # load the model outside the timings, as every variant does
+        clean_text("中國(guó)‘辦’!痹陂_展")  # and the cleaner's one-time dictionary loads (jieba, pypinyin)
         report, cold = timed(lambda: assistant.ingest(args.paths))
         _, unchanged = timed(lambda: Assistant(store=Path(tmp) / "store").ingest(args.paths))
+        cli = [sys.executable, "-m", "assistant", "ingest", *args.paths, "--quiet", "--store", str(Path(tmp) / "store")]
+        _, unchanged_cli = timed(lambda: subprocess.run(cli, cwd=ROOT, capture_output=True, check=True))
 
         headers = {r.source: f"{r.title} {r.date}".strip() for r in assistant.documents()}
         rows = assistant.store.catalog.chunks(sorted(assistant.store.catalog.chunk_ids()))
@@ -84,7 +89,8 @@ def main() -> None:
     print(f"{'LangChain recipe (splitter+Chroma)':<34}{base_chunks:>8}{base_seconds:>10.2f}{base_chunks / base_seconds:>10.2f}")
     print(f"share of pipeline time spent embedding: {report.embed_seconds / cold:.1%}")
     print(f"pipeline / embedder-alone throughput:   {(n / cold) / (len(texts) / alone):.2f}  (goal >= 0.90)")
-    print(f"unchanged re-ingest: {unchanged:.2f} s  (goal <= 5 s)")
+    print(f"unchanged re-ingest: {unchanged:.2f} s in process, {unchanged_cli:.2f} s as a CLI run "
+          "(with interpreter start and imports)  (goal <= 5 s)")
 
 
 if __name__ == "__main__":

@@ -26,10 +26,13 @@ MIN_SCORE = 0.55
 WINDOW_BEFORE, WINDOW_AFTER = 1500, 300  # where an entity must be named, around the sentence
 _UNIT_CLASS = {"名": "人", "位": "人"}
 _SCOPES = ("全国", "全省", "全市", "全县", "全区")
+MIN_SENTENCE = 8  # shorter lines are headings and bylines, not answers
+_HEADING = re.compile(r"[【\[].{0,20}[】\]]")
+_BYLINE_MAX = 30
 _CLAUSE = re.compile(r"[,，;；。!！?？]")
 MIN_COUNTED = 0.3
 _YEAR_IN_TEXT = re.compile(r"(?:19|20)\d{2}")
-_ROLE = re.compile(r"主席|书记|负责人|局长|部长|主任|市长|县长|区长|记者|作者|秘书长")
+_ROLE = re.compile(r"主席|书记|负责人|局长|部长|主任|市长|县长|区长|记者|(?<!工)作者|秘书长")
 _ORG = re.compile(r"(?<![全我本该各])([\u4e00-\u9fff]{2,4}[省市县])总工会")
 
 
@@ -170,7 +173,7 @@ def candidate_sentences(passages: list[Passage], docs: dict[str, DocInfo]) -> li
     for rank, p in enumerate(passages):
         text = docs[p.source].text
         for s, e in split_sentences(text, p.start, p.end):
-            if (p.source, s) not in seen and e - s >= 6:
+            if (p.source, s) not in seen and e - s >= MIN_SENTENCE and not _HEADING.fullmatch(text[s:e]):
                 seen.add((p.source, s))
                 out.append((rank, Evidence(p, s, e, text[s:e])))
     return out
@@ -191,6 +194,17 @@ def sentence_with(doc: DocInfo, needle: str, passage: Passage, limit: int | None
         if needle in doc.text[s:e]:
             return Evidence(passage, s, e, doc.text[s:e])
     return None
+
+
+def find_byline(q: Question, passage: Passage, doc: DocInfo) -> Evidence | None:
+    """The byline of the asked article: a short line naming the asked union (pages that hold several
+    articles have one per article, "滨海县总工会 李玲玲"), else the line with the document's author."""
+    for s, e in split_sentences(doc.text):
+        line = doc.text[s:e]
+        if (len(line) <= _BYLINE_MAX and line != doc.title and not re.search(r"[。!！?？]$", line)
+                and any(place_stem(ent) in line for ent in q.entities) and re.search(r"\s[\u4e00-\u9fff]{2,3}$", line)):
+            return Evidence(passage, s, e, line)
+    return sentence_with(doc, doc.author, passage)
 
 
 def select(q: Question, scored: list[Scored]) -> list[Scored]:
@@ -241,8 +255,7 @@ def answer_question(question: str, resolved: str, passages: list[Passage], docs:
     if not usable:
         return refusal(question, min(missing_by_doc.values(), key=len, default=[]), passages)
     if q.kind == "author":
-        top = usable[0]
-        byline = sentence_with(docs[top.source], docs[top.source].author, top)
+        byline = find_byline(q, usable[0], docs[usable[0].source])
         return cite(question, resolved, [byline]) if byline else refusal(question, [], passages)
     placed = Question(q.text, q.normalized, entities=q.entities)  # years were checked per document above
     candidates = [(rank, ev) for rank, ev in candidate_sentences(usable, docs)

@@ -14,7 +14,7 @@ from vectorstore.catalog import tokenize
 
 # Kind of question, checked in order; the first pattern that matches wins.
 _KINDS = [
-    ("author", re.compile(r"记者|作者|谁写|撰写|执笔|署名|撰稿|作者是")),
+    ("author", re.compile(r"记者|(?<!工)作者|谁写|撰写|执笔|署名|撰稿")),
     ("year", re.compile(r"哪一?年|哪个年份|什么时候|何时|哪天|几月|日期|时间是")),
     ("figure", re.compile(r"多少|几[个家人名处场次项批届位万千百十]|百分之几|比例|占比|多大|多高|多长|多久|几成|[达是为]?多少?率(?![先领])"
                           r"|什么数字|数字是|数据是")),
@@ -29,7 +29,7 @@ _UNITS = [
     (re.compile(r"多少(万|千|亿)?元|多少钱|多少资金|资金|经费|金额|补助|补贴|投资|投入"), {"元"}),
     (re.compile(r"多少(万)?家|几家"), {"家"}),
     (re.compile(r"多少(万)?(人|名)|几(人|名)|人数|多少(位|名)?(职工|会员|劳动者|员工|人员|干部|学员|农民工)(?!书屋|之家|驿站|小家)|多少(职工|会员|劳动者)"), {"人", "名"}),
-    (re.compile(r"多少个|几个"), {"个"}),
+    (re.compile(r"多少个|几个"), {"个", "处", "座", "所", "家", "间", "支", "项", "条", "种"}),  # 个 is any count
     (re.compile(r"多少处|几处"), {"处"}),
     (re.compile(r"多少场|几场"), {"场", "次"}),
     (re.compile(r"多少张"), {"张"}),
@@ -74,7 +74,12 @@ class Question:
         """Content terms that are not the named subject (成都 / 成都市总工会): the thing asked about."""
         subject = "".join(self.entities) + "".join(
             m.group(0) for e in self.entities for m in re.finditer(rf"{re.escape(e)}[省市县区]?总?工会", self.normalized))
-        return [t for t in self.terms if t not in subject and not t.isdigit()]
+        focus = [t for t in self.terms if t not in subject and not t.isdigit()]
+        if focus:
+            return focus
+        # Everything asked was a stopword to the tokenizer (盱眙是什么之都？): fall back to character pairs.
+        rest = re.sub("|".join(map(re.escape, self.entities)) or "^$", " ", self.search)
+        return list(dict.fromkeys(m.group(1) for m in re.finditer(r"(?=([\u4e00-\u9fff]{2}))", rest)))
 
 
 # Tagged as places by jieba but mostly used as ordinary words in questions.

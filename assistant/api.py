@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.briefing import Briefing, build_briefing
+from assistant.citations import check_answer
 from assistant.config import Settings, load_settings
 from assistant.extractive import DocInfo, answer_question, combine
 from assistant.ingestion import IngestReport, ingest_paths
 from assistant.models import Answer, Passage
 from assistant.question import analyse, resolve, split_subjects
 from assistant.retrieval import Filters, HybridRetriever
-from ingest.errors import EmptyStoreError
+from ingest.errors import ConfigError, EmptyStoreError
 from vectorstore.catalog import DocumentRow
 from vectorstore.store import VectorStore
 
@@ -36,7 +37,7 @@ class Assistant:
                                                   retriever=retriever, answerer=answerer, top_k=top_k)
         s = self.settings
         self.store = VectorStore(s.store, s.chroma_url, s.embedder, s.collection)
-        self._docs: dict[str, DocInfo] = {}
+        self._docs: dict[tuple[str, str], DocInfo] = {}
         self._llm = None
 
     # -- documents --
@@ -48,12 +49,18 @@ class Assistant:
     def documents(self) -> list[DocumentRow]:
         return self.store.documents()
 
+    def source_key(self, source: str) -> str:
+        """The stored name of a document given as any spelling of its path (or as stored)."""
+        if self.store.catalog.document(source) is not None:
+            return source
+        return str(Path(source).expanduser().resolve())
+
     def document_text(self, source: str) -> str | None:
-        return self.store.catalog.document_text(source)
+        return self.store.catalog.document_text(self.source_key(source))
 
     def remove(self, source: str) -> bool:
         self._docs.clear()
-        return self.store.remove(source)
+        return self.store.remove(self.source_key(source))
 
     def stats(self) -> dict:
         return self.store.stats()
@@ -87,6 +94,8 @@ class Assistant:
                    filters: Filters | None = None, id: str | None = None) -> Iterator[str | Answer]:
         """Yields answer text as it is produced, then the final, checked Answer."""
         started = time.perf_counter()
+        if not question or not question.strip():
+            raise ConfigError("the question is empty; ask something, e.g. 什邡市总工会建了多少家新就业形态工会？")
         self._require_documents()
         resolved = resolve(question, history)
         q = analyse(resolved)
@@ -96,6 +105,10 @@ class Assistant:
         else:
             answer = self._extract(question, resolved, q, passages, filters)
             yield answer.answer
+        problems = [] if answer.refused else check_answer(answer.answer, answer.citations)
+        if problems:  # never expected from the extractive answerer; an LLM answer may trip it
+            log.warning("answer to %r failed its citation check: %s", question, problems)
+            answer.flagged = True
         answer.id = id or uuid.uuid4().hex[:12]
         answer.resolved_question = resolved
         answer.latency_ms = (time.perf_counter() - started) * 1000
@@ -113,12 +126,16 @@ class Assistant:
         return combine(question, answers, passages)
 
     def _doc_info(self, passages: list[Passage]) -> dict[str, DocInfo]:
+        """Cleaned texts of the passages' documents, cached by content: another process may re-ingest."""
+        out = {}
         for p in passages:
-            if p.source not in self._docs:
-                row = self.store.catalog.document(p.source)
-                self._docs[p.source] = DocInfo(self.document_text(p.source) or "", p.title, p.date,
-                                               row.author if row else "")
-        return {p.source: self._docs[p.source] for p in passages}
+            row = self.store.catalog.document(p.source)
+            key = (p.source, row.content_hash if row else "")
+            if key not in self._docs:
+                self._docs[key] = DocInfo(self.store.catalog.document_text(p.source) or "", p.title, p.date,
+                                          row.author if row else "")
+            out[p.source] = self._docs[key]
+        return out
 
     def _llm_answerer(self):
         if self._llm is None:

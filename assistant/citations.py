@@ -9,6 +9,10 @@ from assistant.models import Citation, Passage
 from assistant.numbers import extract_figures, figure_in_text
 
 _MARKER = re.compile(r"\[(\d+)\]")
+# A claim ends after 。！？；, after closing quotes that follow them (…54家。”), or after its [n] markers.
+_CLOSE = "”’」』）)"
+_CLAIM_END = re.compile(
+    rf"(?<=[。！？!?；;])(?![{_CLOSE}]*\s*\[)(?![{_CLOSE}])|(?<=[。！？!?；;][{_CLOSE}])(?!\s*\[)|(?<=\])\s*(?!\[)")
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ def unsupported_figures(claim: str, quotes: list[str]) -> list[str]:
 def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     """Answer sentences with the [n] numbers that follow them ("A。[1] B[2]。" → [("A。", [1]), ("B。", [2])])."""
     claims: list[tuple[str, list[int]]] = []
-    for part in re.split(r"(?<=[。！？!?；;])(?!\s*\[)|(?<=\])\s*(?!\[)", answer):
+    for part in _CLAIM_END.split(answer):
         part = part.strip()
         if not part:
             continue

@@ -6,13 +6,14 @@ import functools
 import importlib
 import json
 import logging
+import re
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from ingest.errors import AssistantError, ConfigError
+from ingest.errors import AssistantError, ConfigError, StoreError
 
 log = logging.getLogger("assistant")
 
@@ -48,10 +49,16 @@ def friendly_errors(f):
     return wrapper
 
 
-def make_assistant(store, chroma_url, embedder, **more):
+def make_assistant(store, chroma_url, embedder, must_exist: bool = True, **more):
+    """The Assistant for a command; only `ingest` may create a store (a typo must not make a new one)."""
     from assistant.api import Assistant
+    from assistant.config import load_settings
 
-    return Assistant(store=store, chroma_url=chroma_url, embedder=embedder, **more)
+    settings = load_settings(store=store, chroma_url=chroma_url, embedder=embedder, **more)
+    if must_exist and not (settings.store / "catalog.sqlite").exists():
+        raise StoreError(f"no store at {settings.store}; check --store / ASSISTANT_STORE, "
+                         "or create it with `assistant ingest PATH...`")
+    return Assistant(settings=settings)
 
 
 class LazyGroup(click.Group):
@@ -89,7 +96,7 @@ def ingest(paths, store, chroma_url, embedder, quiet):
     """Ingest files, folders (recursive) and globs: .txt .md .html .docx .pdf."""
     from tqdm import tqdm
 
-    a = make_assistant(store, chroma_url, embedder)
+    a = make_assistant(store, chroma_url, embedder, must_exist=False)
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -152,7 +159,11 @@ def remove(source, store, chroma_url, embedder):
 
 def read_batch(path: Path) -> list[dict]:
     items = []
-    for no, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text; save the batch file as UTF-8 JSONL") from exc
+    for no, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -184,7 +195,14 @@ def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answer
     if bool(question) == bool(batch):
         raise click.UsageError("give either a QUESTION or --batch FILE.jsonl")
     a = make_assistant(store, chroma_url, embedder, retriever=retriever, answerer=answerer)
-    filters = Filters(tuple(sources), date_from, date_to)
+    for flag, value in (("--date-from", date_from), ("--date-to", date_to)):
+        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            raise ConfigError(f"{flag} '{value}' is not a date like 2023, 2023-08 or 2023-08-31")
+    keys = tuple(a.source_key(s) for s in sources)
+    unknown = [s for s, k in zip(sources, keys) if a.store.catalog.document(k) is None]
+    if unknown:
+        raise ConfigError(f"--source {unknown[0]} is not in the store; `assistant list` shows the sources")
+    filters = Filters(keys, date_from, date_to)
     if batch:
         for item in read_batch(batch):
             ans = a.ask(item["question"], history=item.get("history"), filters=filters, id=item.get("id"))

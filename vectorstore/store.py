@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from pathlib import Path
 
-from ingest.errors import EmbedderMismatchError
+from ingest.errors import EmbedderMismatchError, StoreError
 from ingest.models import Chunk, Document
 from vectorstore.catalog import Catalog, DocumentRow
-from vectorstore.chroma import COLLECTION, connect, open_collection
+from vectorstore.chroma import COLLECTION_PREFIX, connect, open_collection
 from vectorstore.embedders import DEFAULT_EMBEDDER, CachedEmbedder, EmbeddingCache, create_embedder
 
 log = logging.getLogger(__name__)
@@ -19,11 +20,14 @@ class VectorStore:
     """Opens lazily: listing documents or stats never loads a model or Chroma."""
 
     def __init__(self, store_dir: str | Path, chroma_url: str | None = None,
-                 embedder: str | None = None, collection: str = COLLECTION) -> None:
+                 embedder: str | None = None, collection: str | None = None) -> None:
         self.dir = Path(store_dir).expanduser()
         self.chroma_url = chroma_url
-        self.collection_name = collection
         self.catalog = Catalog(self.dir / "catalog.sqlite")
+        # Each store has its own collection, so stores sharing one Chroma server never see each other.
+        self.collection_name = (collection or self.catalog.get_setting("collection")
+                                or f"{COLLECTION_PREFIX}_{uuid.uuid4().hex[:8]}")
+        self._check_location()
         stored = self.catalog.get_setting("embedder")
         if embedder and stored and embedder != stored:
             raise EmbedderMismatchError(
@@ -34,6 +38,18 @@ class VectorStore:
         self._embedder: CachedEmbedder | None = None
         self._collection = None
         self._opening = threading.Lock()  # the UI serves requests on several threads
+
+    @property
+    def location(self) -> str:
+        return self.chroma_url or "embedded"
+
+    def _check_location(self) -> None:
+        """Vectors written to one Chroma must not be searched for in another."""
+        stored = self.catalog.get_setting("chroma")
+        if stored and stored != self.location:
+            hint = f"--chroma-url {stored}" if stored != "embedded" else "no --chroma-url"
+            raise StoreError(f"the store {self.dir} keeps its vectors in {stored}, not {self.location}; "
+                             f"use {hint}, or a new --store")
 
     @property
     def embedder(self) -> CachedEmbedder:
@@ -50,8 +66,10 @@ class VectorStore:
             if self._collection is None:
                 client = connect(self.dir, self.chroma_url)
                 self._collection = open_collection(client, embedder, self.collection_name)
-                if self.catalog.get_setting("embedder") is None:
-                    self.catalog.set_setting("embedder", embedder.name)
+                for key, value in (("embedder", embedder.name), ("collection", self.collection_name),
+                                   ("chroma", self.location)):
+                    if self.catalog.get_setting(key) is None:
+                        self.catalog.set_setting(key, value)
         return self._collection
 
     # -- writing --
@@ -116,6 +134,6 @@ class VectorStore:
             "embedder": self.catalog.get_setting("embedder") or self.embedder_name,
             "pending": len(pending),
             "store": str(self.dir),
-            "chroma": self.chroma_url or "embedded",
+            "chroma": self.location,
             "collection": self.collection_name,
         }

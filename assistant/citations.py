@@ -9,6 +9,9 @@ from assistant.models import Citation, Passage
 from assistant.numbers import extract_figures, figure_in_text
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_OVER, _UNDER, _ABOUT = ("超", "余", "以上", "多", "逾"), ("近", "不足", "接近"), ("约", "左右", "上下")
+# Written facts that are not counts: month/day dates and ordinals must be quoted exactly.
+_LITERAL = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{1,2}\s*月份?|第[一二三四五六七八九十百零\d]+[名位届次个批期]?")
 # A claim ends after 。！？；, after closing quotes that follow them (…54家。”), or after its [n] markers.
 _CLOSE = "”’」』）)"
 _CLAIM_END = re.compile(
@@ -32,9 +35,30 @@ def make_citation(n: int, ev: Evidence) -> Citation:
 
 
 def unsupported_figures(claim: str, quotes: list[str]) -> list[str]:
-    """Figures written in the claim that none of its cited quotes contains."""
+    """Figures, dates and ordinals written in the claim that its cited quotes do not state.
+
+    Beyond the value, a figure must keep its direction: "近8000人" is not "超8000人". Month/day dates
+    and ordinals (第一名) are not counts, so they must appear as written.
+    """
     joined = "\n".join(quotes)
-    return [f.raw for f in extract_figures(claim) if not figure_in_text(f.raw, joined)]
+    missing = []
+    for f in extract_figures(claim):
+        if not figure_in_text(f.raw, joined):
+            missing.append(f.raw)
+        elif _direction(f.approx) and not any(
+                _direction(g.approx) == _direction(f.approx) for g in extract_figures(joined) if g.value == f.value):
+            missing.append(f.raw)
+    compact = re.sub(r"\s+", "", joined)
+    missing += [m for m in _LITERAL.findall(claim) if re.sub(r"\s+", "", m) not in compact]
+    return missing
+
+
+def _direction(approx: str) -> str:
+    """超/余/以上 say "more than", 近/不足 "less than", 约/左右 "about"; 35万 alone says nothing."""
+    for name, words in (("over", _OVER), ("under", _UNDER), ("about", _ABOUT)):
+        if any(w in approx for w in words):
+            return name
+    return ""
 
 
 def split_claims(answer: str) -> list[tuple[str, list[int]]]:

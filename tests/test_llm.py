@@ -81,3 +81,16 @@ def test_cli_uses_the_llm_from_environment_variables(sample_store, llm_server):
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     data = json.loads(out.stdout)
     assert "54家" in data["answer"] and "54家" in data["citations"][0]["quote"]
+
+
+@pytest.mark.parametrize("claim", [
+    "吸纳新就业形态劳动者近8000人。",  # the source says 超8000人: the direction changed
+    "全市于4月18日建立新就业形态工会组织54家。",  # a date the source never states
+    "什邡在全省排名第一名。",  # an ordinal the source never states
+])
+def test_figures_must_keep_direction_dates_and_ordinals(claim):
+    from assistant.citations import unsupported_figures
+
+    quote = "全市建立新就业形态工会组织54家,吸纳新就业形态劳动者超8000人。"
+    assert unsupported_figures(claim, [quote])
+    assert unsupported_figures("吸纳新就业形态劳动者超8000人。", [quote]) == []

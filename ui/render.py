@@ -99,9 +99,10 @@ def answer_html(answer: Answer, turn: int) -> str:
 
 
 def streaming_html(text: str) -> str:
-    """An answer still arriving: escaped text and a typing cursor."""
+    """An answer still arriving: escaped text and a typing cursor. It is not yet checked against its
+    sources (an LLM may be writing it), so it says so; the checked answer replaces it."""
     return (f'<div class="qa-answer qa-streaming"><div class="qa-text">{esc(text)}'
-            '<span class="qa-cursor"></span></div></div>')
+            '<span class="qa-cursor"></span></div><div class="qa-hint">生成中，尚未核对出处…</div></div>')
 
 
 def thinking_html() -> str:

@@ -31,6 +31,7 @@ _HEADING = re.compile(r"[【\[].{0,20}[】\]]")
 _BYLINE_MAX = 30
 _CLAUSE = re.compile(r"[,，;；。!！?？]")
 MIN_COUNTED = 0.3
+_FILLER_WORDS = re.compile(r"[\s共计达为约近超余多总合]|合计|总计|其中")
 _YEAR_IN_TEXT = re.compile(r"(?:19|20)\d{2}")
 _ROLE = re.compile(r"主席|书记|负责人|局长|部长|主任|市长|县长|区长|记者|(?<!工)作者|秘书长")
 _ORG = re.compile(r"(?<![全我本该各])([\u4e00-\u9fff]{2,4}[省市县])总工会")
@@ -154,15 +155,15 @@ def counts_the_asked_thing(q: Question, sentence: str, wanted: set[str], index) 
     """Asked 多少家新就业形态工会: some clause with a 家 figure must be about 新就业形态工会.
 
     "全市职工驿站总数增至1289家" counts stations, not unions, though its sentence mentions the unions.
-    A clause that is little more than the figure ("共3.12万平方米") names nothing else and passes.
+    A clause that is only the figure ("共3.12万平方米") names nothing else and passes.
     """
     terms = [t for t in tokenize(q.counted) if len(t) > 1 or index.doc_freq(t)]
     for clause in _CLAUSE.split(sentence):
         figures = [f for f in extract_figures(clause) if _UNIT_CLASS.get(f.unit, f.unit) in wanted]
         if not figures:
             continue
-        rest = clause.replace(figures[0].raw, "").strip()
-        if len(rest) <= 4 or coverage(terms, clause, index) >= MIN_COUNTED:
+        rest = _FILLER_WORDS.sub("", clause.replace(figures[0].raw, ""))
+        if not rest or coverage(terms, clause, index) >= MIN_COUNTED:
             return True
     return False
 

@@ -51,7 +51,7 @@ _ASKING = re.compile(
     r"分别|各自|具体|一共|总共|多大面积|哪[一二三四五六七八九十几]?[个项种类条点强大]|"
     r"资料[里中]|文章[里中]?|报道[里中]?|这篇|那篇|稿子|[?？!！。,，]"
 )
-_COUNTED = re.compile(r"(?:多少|几)(?:万|千|亿)?[家个处场次张册本项种批届]([^?？,，。!！]*)")
+_COUNTED = re.compile(r"(?:多少|几)(?:万|千|亿)?([家个处场次张册本项种批届]|钱|元)([^?？,，。!！]*)")
 _PRONOUN = re.compile(r"他们|她们|它们|该单位|该工会|他|她|它|其")
 _SUBJECT = re.compile(r"[\u4e00-\u9fff]{2,8}?[省市县区]?总?工会")
 _FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|而|再问)|呢[?？]?$|这个|这些|那个|该数字|它|他们|她们|其中|此")
@@ -123,7 +123,9 @@ def analyse(text: str) -> Question:
     q.entities = entities(norm)
     q.years = _YEAR.findall(norm)
     counted = _COUNTED.search(norm)
-    q.counted = re.sub(r"[的呢啊吗]+$", "", counted.group(1)) if counted else ""
+    # Only when that phrase asks for the unit being checked (…多少个问题，解决率多少 asks for a %).
+    if counted and ("元" if counted.group(1) == "钱" else counted.group(1)) in q.units:
+        q.counted = re.sub(r"[的呢啊吗]+$", "", counted.group(2))
     q.search = re.sub(r"\s+", " ", _ASKING.sub(" ", norm)).strip() or norm
     q.terms = [t for t in dict.fromkeys(tokenize(q.search)) if t not in _QUESTION_WORDS]
     return q

@@ -77,15 +77,17 @@ def draw_type_chart(summary: dict, path: Path) -> Path:
 def draw_latency_chart(results: list[dict], path: Path) -> Path:
     """Histogram of per-question answer latency."""
     latencies = [r["latency_ms"] for r in results if not r["error"]]
+    # One cold or slow question must not squeeze every other bar into the first bin.
+    cap = metrics.percentile(latencies, 99) if latencies else 0
     fig, ax = plt.subplots(figsize=(8, 3.2))
-    ax.hist(latencies or [0], bins=min(30, max(5, len(latencies) // 4)), color="#c0763b")
+    ax.hist([min(v, cap) for v in latencies] or [0], bins=min(30, max(5, len(latencies) // 4)), color="#c0763b")
     for q, style in ((50, "--"), (95, ":")):
         value = metrics.percentile(latencies, q)
         if value is not None:
             ax.axvline(value, color="#333", linestyle=style, label=f"p{q} {value:,.0f} ms")
     if latencies:
         ax.legend()
-    ax.set_xlabel("每题延迟 latency per question (ms)")
+    ax.set_xlabel("每题延迟 latency per question (ms; slower than p99 counted in the last bar)")
     ax.set_ylabel("问题数 questions")
     ax.set_title("回答延迟分布 Answer latency")
     fig.tight_layout()

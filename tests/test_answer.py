@@ -124,6 +124,7 @@ def test_absent_place_or_year_is_refused_and_named(sample_assistant, question, m
     "什邡市总工会主席叫什么名字？",  # the page names 德阳's vice-chairman only
     "全国总工会2023年新就业形态劳动者入会总人数是多少？",  # 全市 figures are not national ones
     "成都市总工会建了多少家新就业形态工会？",  # 1289家 counts stations, not unions
+    "什邡市总工会投资多少钱建设职工书屋？",  # its 140万元 built a service street and a counselling centre
 ])
 def test_plausible_but_unsupported_question_is_refused(sample_assistant, question):
     a = sample_assistant.ask(question)
@@ -160,6 +161,7 @@ def test_questions_are_analysed_for_kind_unit_and_entities():
     assert q.kind == "figure" and q.units == {"%"} and q.entities == ["南昌"]
     q = analyse("什邡市总工会建了多少家新就业形态工会？")
     assert q.units == {"家"} and q.counted == "新就业形态工会" and "家新" not in q.terms
+    assert analyse("成都已经解决了多少个问题，解决率多少？").counted == ""  # the % is checked, not the 个
     assert analyse("南昌在全省率先成立了什么工作室？").units == set()  # 率先 is not a rate
     assert split_subjects(analyse("成都的职工驿站和什邡的劳动驿站各有多少？")) == [
         ("成都", "成都的职工驿站有多少?"), ("什邡", "什邡的劳动驿站有多少?")]

@@ -116,12 +116,14 @@ class Assistant:
 
     def _extract(self, question: str, resolved: str, q, passages: list[Passage], filters: Filters | None) -> Answer:
         """Extractive answer; a question naming several places is answered place by place."""
+        retriever = self.retriever(filters)
         parts = split_subjects(q)
         if not parts:
-            return answer_question(question, resolved, passages, self._doc_info(passages), self.store.catalog)
+            found = retriever.with_best_document(passages)
+            return answer_question(question, resolved, found, self._doc_info(found), self.store.catalog)
         answers = []
         for entity, sub in parts:
-            found = self.retriever(filters).passages(analyse(sub).search)
+            found = retriever.with_best_document(retriever.passages(analyse(sub).search))
             answers.append((entity, answer_question(question, sub, found, self._doc_info(found), self.store.catalog)))
         return combine(question, answers, passages)
 

@@ -127,6 +127,8 @@ def score_sentence(q: Question, ev: Evidence, rank: int, index) -> Scored | None
     if about_other_org(q, ev.text):
         return None
     focus_terms = [t for t in q.focus_terms if len(t) > 1 or index.doc_freq(t)]
+    if any(len(t) > 1 for t in focus_terms):  # single characters (要, 新) only count when nothing else is asked
+        focus_terms = [t for t in focus_terms if len(t) > 1]
     focus = coverage(focus_terms, ev.text, index)
     context = coverage(q.terms, f"{ev.passage.title}\n{ev.passage.text}", index)
     score = focus + 0.3 * context + 0.05 / (1 + rank)
@@ -146,6 +148,8 @@ def score_sentence(q: Question, ev: Evidence, rank: int, index) -> Scored | None
         score += 0.2
     elif q.kind == "year" and "年" in units:
         score += 0.2
+    elif q.kind == "list" and ev.text.count("、") >= 2:
+        score += 0.15  # an enumeration (茶叶、旅游、物业) is what a list question wants
     elif q.kind == "who" and any(r not in ev.text for r in _ROLE.findall(q.normalized)):
         return None  # asked for the 主席, the sentence names nobody in that role
     return Scored(ev, score, focus, context, unit_match)

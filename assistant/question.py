@@ -18,7 +18,7 @@ _KINDS = [
     ("year", re.compile(r"哪一?年|哪个年份|什么时候|何时|哪天|几月|日期|时间是")),
     ("figure", re.compile(r"多少|几[个家人名处场次项批届位万千百十]|百分之几|比例|占比|多大|多高|多长|多久|几成|[达是为]?多少?率(?![先领])"
                           r"|什么数字|数字是|数据是")),
-    ("list", re.compile(r"哪些|哪几|有什么|有哪|包括|包含|分别|列举|几种|几项|几大")),
+    ("list", re.compile(r"哪些|哪几|有什么|有哪|包括|包含|分别|列举|几种|几项|几大|哪[一二三四五六七八九十两]+[个项种类条点家大]")),
     ("who", re.compile(r"谁|哪位|什么人|哪个人|(?:主席|书记|负责人|局长|部长|主任|记者|作者)(?:叫什么|的名字|名字|姓名)")),
     ("where", re.compile(r"哪里|在哪|什么地方|哪个地方|哪座|哪个城市|哪个市|哪个县")),
 ]
@@ -39,7 +39,7 @@ _UNITS = [
 
 _QUESTION_WORDS = set(
     "多少 几 哪 哪些 哪个 哪里 什么 怎么 怎样 如何 是否 吗 呢 谁 请问 一下 介绍 了 建 建了 有 共 "
-    "一共 总共 分别 达到 为 是 哪一年 何时 时候 年份 这个 那个 数字 这 那 其 该 它 搞 做 干 弄 办".split()
+    "一共 总共 分别 达到 为 是 哪一年 何时 时候 年份 这个 那个 数字 这 那 其 该 它 搞 做 干 弄 办 包括 包含".split()
 )
 _PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|县|区|州|镇|乡|旗|盟)$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?(?!\d)")
@@ -52,7 +52,7 @@ _ASKING = re.compile(
     r"资料[里中]|文章[里中]?|报道[里中]?|这篇|那篇|稿子|[?？!！。,，]"
 )
 _COUNTED = re.compile(r"(?:多少|几)(?:万|千|亿)?([家个处场次张册本项种批届]|钱|元)([^?？,，。!！]*)")
-_PRONOUN = re.compile(r"他们|她们|它们|该单位|该工会|他|她|它|其")
+_PRONOUN = re.compile(r"他们|她们|它们|该单位|该工会|其中的?|他|她|它|其")
 _SUBJECT = re.compile(r"[\u4e00-\u9fff]{2,8}?[省市县区]?总?工会")
 _FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|而|再问)|呢[?？]?$|这个|这些|那个|该数字|它|他们|她们|其中|此")
 
@@ -125,7 +125,12 @@ def analyse(text: str) -> Question:
     counted = _COUNTED.search(norm)
     # Only when that phrase asks for the unit being checked (…多少个问题，解决率多少 asks for a %).
     if counted and ("元" if counted.group(1) == "钱" else counted.group(1)) in q.units:
-        q.counted = re.sub(r"[的呢啊吗]+$", "", counted.group(2))
+        after = re.sub(r"[的呢啊吗]+$", "", counted.group(2))
+        before = re.split(r"[,，]", norm[: counted.start()])[-1]
+        for e in q.entities:  # "滨海县总工会新建工会多少家": the thing counted is 新建工会
+            before = re.sub(rf"{re.escape(e)}[省市县区]?(?:总?工会)?", "", before)
+        # Money is seldom named beside its purpose ("投资近140万元,率先筹建…中心"): only "after" counts.
+        q.counted = after or ("" if "元" in q.units else re.sub(r"^[的在了]|[有是为共了]+$", "", before))
     q.search = re.sub(r"\s+", " ", _ASKING.sub(" ", norm)).strip() or norm
     q.terms = [t for t in dict.fromkeys(tokenize(q.search)) if t not in _QUESTION_WORDS]
     return q

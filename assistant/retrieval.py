@@ -108,6 +108,16 @@ class HybridRetriever(BaseRetriever):
             passages = self._rerank(query, passages)
         return passages[:k]
 
+    def with_best_document(self, passages: list[Passage]) -> list[Passage]:
+        """The passages, then the rest of the best passage's document: once retrieval has found the article,
+        its answer sentence may sit in a chunk that ranked lower than other articles' chunks."""
+        if not passages:
+            return passages
+        have = {p.chunk_id for p in passages}
+        rest = sorted(self.store.catalog.chunk_ids(passages[0].source) - have)
+        extra = self._load(rest, dict.fromkeys(rest, 0.0))
+        return passages + sorted(extra, key=lambda p: p.start)
+
     def _load(self, ids: list[str], scores: dict[str, float]) -> list[Passage]:
         rows = self.store.catalog.chunks(ids)
         meta = {d.source: d for d in self.store.documents()}

@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from assistant.briefing import Briefing, build_briefing
 from assistant.citations import check_answer
 from assistant.config import Settings, load_settings
+from assistant.examples import example_questions
 from assistant.extractive import DocInfo, answer_question, combine
 from assistant.ingestion import IngestReport, ingest_paths
 from assistant.models import Answer, Passage
@@ -39,6 +40,7 @@ class Assistant:
         self.store = VectorStore(s.store, s.chroma_url, s.embedder, s.collection)
         self._docs: dict[tuple[str, str], DocInfo] = {}
         self._llm = None
+        self._examples: tuple[tuple, list[str]] = ((), [])
 
     # -- documents --
     def ingest(self, paths: list[str | Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
@@ -64,6 +66,13 @@ class Assistant:
 
     def stats(self) -> dict:
         return self.store.stats()
+
+    def example_questions(self, limit: int = 5) -> list[str]:
+        """Questions drawn from the stored articles that this assistant answers (recomputed when documents change)."""
+        key = tuple((d.source, d.content_hash) for d in self.documents())
+        if self._examples[0] != key:
+            self._examples = (key, example_questions(self, limit))
+        return self._examples[1]
 
     def brief(self, topic: str, **opts) -> Briefing:
         """A trainer's briefing on a topic: initiatives, key figures, timeline, quiz and sources, every fact cited.

@@ -190,3 +190,25 @@ def test_empty_store_says_to_ingest_first(tmp_path):
 
     with pytest.raises(EmptyStoreError, match="assistant ingest"):
         Assistant(store=tmp_path / "empty").ask("什邡市总工会建了多少家新就业形态工会？")
+
+
+def test_list_question_prefers_the_enumeration(sample_assistant):
+    a = sample_assistant.ask("黄山区要组建哪三个联合工会？")
+    assert all(x in a.answer for x in ("茶叶", "旅游", "物业"))
+
+
+def test_follow_up_with_qizhong_asks_about_the_same_union(sample_assistant):
+    history = [{"role": "user", "content": "什邡市总工会推进县级工会加强年用的是什么工作法？"}]
+    a = sample_assistant.ask("其中的“五大行动”包括哪些？", history=history)
+    assert "维护和谐工心向党" in a.answer and "服务职工暖心关爱" in a.answer
+
+
+@pytest.mark.parametrize("question", ["", "？", "什么是什么？"])
+def test_question_without_content_is_never_answered(sample_assistant, question):
+    from ingest.errors import ConfigError
+
+    if not question.strip():
+        with pytest.raises(ConfigError, match="empty"):
+            sample_assistant.ask(question)
+    else:
+        assert sample_assistant.ask(question).refused

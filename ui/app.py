@@ -30,14 +30,6 @@ TITLE = "工会问答助手"
 EMPTY_STORE = "资料库里还没有文档：请先到「文档」页上传文件并点「导入」。"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
-# Questions the bundled sample answers, offered only while the store holds that article (matched by file name).
-SAMPLE_EXAMPLES = {
-    "000_e5d006b3dd77aca2.txt": "什邡市总工会建了多少家新就业形态工会？",
-    "001_2027b2049f37b8e8.txt": "南昌市有多少个省级以上工业园区？",
-    "002_bd9d97b2e13d7eae.txt": "盱眙县总工会上半年返还小微企业工会经费多少钱？",
-    "003_4f14171c2e7628b9.txt": "黄山区完成了多少家企业工资集体协商？",
-    "004_dd97a22918ae5a23.txt": "成都市高新区建立了多少个楼宇（园区）工会组织？",
-}
 PLACEHOLDER = (
     "### 你好！我是工会问答助手\n"
     "我只根据已导入的工会新闻资料作答，每句回答都标有出处 [n]，点一下就能看到原文。\n"
@@ -72,11 +64,6 @@ def make_filters(sources: list[str] | None, date_from: str, date_to: str) -> Fil
         if d and not _DATE.match(d):
             raise gr.Error(f"日期「{d}」格式不对：请写成 2023、2023-05 或 2023-05-01")
     return Filters(tuple(sources or ()), date_from, date_to)
-
-
-def example_questions(sources: list[str]) -> list[dict]:
-    names = {Path(s).name for s in sources}
-    return [{"text": q} for name, q in SAMPLE_EXAMPLES.items() if name in names]
 
 
 class ChatApp:
@@ -164,7 +151,8 @@ class ChatApp:
         """Everything that shows the store's contents: examples, filter choices, table, picker, stats."""
         rows = self.a.documents()
         choices = [(f"{render.doc_label(r.title, r.source)}（{r.date or render.NO_DATE}）", r.source) for r in rows]
-        return (gr.update(examples=example_questions([r.source for r in rows]) or None),
+        examples = [{"text": q} for q in self.a.example_questions()] if rows else []
+        return (gr.update(examples=examples or None),
                 gr.update(choices=choices), render.documents_table(rows),
                 gr.update(choices=choices, value=None), render.stats_html(self.a.stats()))
 

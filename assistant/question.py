@@ -52,6 +52,7 @@ _ASKING = re.compile(
     r"资料[里中]|文章[里中]?|报道[里中]?|这篇|那篇|稿子|[?？!！。,，]"
 )
 _COUNTED = re.compile(r"(?:多少|几)(?:万|千|亿)?([家个处场次张册本项种批届]|钱|元)([^?？,，。!！]*)")
+_REFERS_BACK = re.compile(r"这个|这些|那个|该数字|此")  # about the previous answer itself: keep its question
 _PRONOUN = re.compile(r"他们|她们|它们|该单位|该工会|其中的?|他|她|它|其")
 _SUBJECT = re.compile(r"[\u4e00-\u9fff]{2,8}?[省市县区]?总?工会")
 _FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|而|再问)|呢[?？]?$|这个|这些|那个|该数字|它|他们|她们|其中|此")
@@ -169,8 +170,9 @@ def place_stem(name: str) -> str:
 
 
 def is_follow_up(text: str) -> bool:
+    """Short and either pointing back (那…呢, 这个, 他们) or naming nobody (发展会员多少人？)."""
     norm = normalize_query(text)
-    return len(norm) <= 16 and bool(_FOLLOW_UP.search(norm))
+    return len(norm) <= 16 and (bool(_FOLLOW_UP.search(norm)) or not entities(norm))
 
 
 _FILLER = re.compile(r"^(那么?|还有|另外|而|再问)|这个数字|这个|这些|那个|该数字|呢|[?？。]$")
@@ -192,10 +194,13 @@ def resolve(text: str, history: list[dict] | None) -> str:
         for old, new in zip(old_ents, new_ents):
             prev = prev.replace(old, new)
         return prev if old_ents else f"{''.join(new_ents)}{prev}"
-    pronoun = _PRONOUN.search(stripped)
-    if pronoun and analyse(stripped).kind != "fact":  # 那他们发展了多少会员？ — a new question about the same subject
-        subject = _SUBJECT.search(prev)
-        return _PRONOUN.sub(subject.group(0) if subject else "".join(entities(prev)), stripped, count=1)
+    if not _REFERS_BACK.search(now) and analyse(stripped).kind != "fact":
+        # 那他们发展了多少会员？ / 发展会员多少人？ — a new question about the same subject
+        found = _SUBJECT.search(prev)
+        subject = found.group(0) if found else "".join(entities(prev))
+        if _PRONOUN.search(stripped):
+            return _PRONOUN.sub(subject, stripped, count=1)
+        return subject + stripped
     # 这个数字是哪一年的？ — keep the previous question, ask the new thing about it.
     return f"{prev.rstrip('？?。')} {stripped}".strip()
 

@@ -151,6 +151,12 @@ def test_follow_up_with_a_pronoun_keeps_the_subject(sample_assistant):
     assert "1494人" in a.answer
 
 
+def test_elliptical_follow_up_without_a_name_keeps_the_subject(sample_assistant):
+    history = [{"role": "user", "content": "盱眙县总工会上半年新建工会多少家？"}]
+    a = sample_assistant.ask("发展会员多少人？", history=history)
+    assert "1494人" in a.answer and a.resolved_question.startswith("盱眙县总工会")
+
+
 def test_gradio_style_history_is_understood():
     history = [{"role": "user", "content": [{"text": "什邡市总工会建了多少家新就业形态工会？", "type": "text"}]}]
     assert resolve("那南昌呢？", history).startswith("南昌")

@@ -9,6 +9,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from assistant.brief_text import describe_document
 from assistant.citations import Evidence, make_citation
 from assistant.models import REFUSAL_PREFIX, Answer, Passage
 from assistant.numbers import extract_figures, figure_in_text
@@ -250,10 +251,16 @@ def combine(question: str, parts: list[tuple[str, Answer]], related: list[Passag
     return Answer(question=question, answer="".join(text), refused=False, citations=citations)
 
 
-def cite(question: str, resolved: str, chosen: list[Evidence]) -> Answer:
+def cite(question: str, resolved: str, chosen: list[Evidence], labels: dict[str, str] | None = None) -> Answer:
+    """The answer: each quote followed by its marker; labels (source → who) prefix quotes from several articles."""
     citations = [make_citation(i + 1, ev) for i, ev in enumerate(chosen)]
-    text = "".join(f"{c.quote}[{c.n}]" for c in citations)
+    text = "".join(f"{(labels or {}).get(c.source, '')}{c.quote}[{c.n}]" for c in citations)
     return Answer(question=question, answer=text, refused=False, citations=citations, resolved_question=resolved)
+
+
+def speaker(doc: DocInfo, ev: Evidence) -> str:
+    """Who a sentence reports on: the union it names, else the nearest one named before it, else the title."""
+    return describe_document(doc.text, doc.title, doc.date).organisation_at(ev.start, ev.end) or doc.title
 
 
 def answer_question(question: str, resolved: str, passages: list[Passage], docs: dict[str, DocInfo],
@@ -283,6 +290,9 @@ def answer_question(question: str, resolved: str, passages: list[Passage], docs:
     if not scored or scored[0].score < MIN_SCORE:
         return refusal(question, [], passages)
     chosen = [s.ev for s in select(q, scored)]
+    if len({ev.passage.source for ev in chosen}) > 1:  # a list across articles: say whose each sentence is
+        labels = {ev.passage.source: f"{speaker(docs[ev.passage.source], ev)}：" for ev in chosen}
+        return cite(question, resolved, chosen, labels)
     if q.kind == "year" and not _YEAR_IN_TEXT.search(chosen[0].text):
         doc = docs[chosen[0].passage.source]
         line = sentence_with(doc, doc.date[:4], limit=15)

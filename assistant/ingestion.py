@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from ingest.chunk import chunk_document
-from ingest.clean import clean_text, repeated_lines
+from ingest.clean import clean_text, furniture_candidates
 from ingest.errors import EmptyFileError, InputError
 from ingest.load import content_hash, expand_paths, load_file
 from ingest.metadata import extract_metadata
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 # Bump when cleaning, metadata or chunking changes what a file turns into: every file then counts
 # as changed and is re-ingested (its unchanged chunks come back from the embedding cache).
 PIPELINE_VERSION = "1"
+MIN_FURNITURE_PAGES = 2  # a short line without sentence end found on this many pages is site furniture
 
 
 @dataclass
@@ -54,6 +56,14 @@ def load_changed(files: list[Path], store: VectorStore, report: IngestReport) ->
     return out
 
 
+def common_lines(candidates: dict[str, frozenset[str]], store: VectorStore) -> frozenset[str]:
+    """Lines repeated across pages are site furniture (menus, footers), not article text: counted over this
+    batch and every stored page, so a page ingested on its own later still loses its site's menus."""
+    counts = Counter(line for lines in candidates.values() for line in lines)
+    stored = store.catalog.furniture_counts(set(counts), exclude=set(candidates))
+    return frozenset(line for line, n in counts.items() if n + stored.get(line, 0) >= MIN_FURNITURE_PAGES)
+
+
 def describe(raw: RawDocument, digest: str, common: frozenset[str]) -> Document:
     """Clean the text and read its metadata; an article that cleans to nothing is rejected."""
     text = clean_text(raw.text, common)
@@ -77,8 +87,8 @@ def ingest_paths(paths: list[str], store: VectorStore,
     files, missing = expand_paths([str(p) for p in paths])
     report.rejected.extend(missing)
     loaded = load_changed(files, store, report)
-    # Lines repeated across this batch are site furniture (menus, footers), not article text.
-    common = repeated_lines([raw.text for raw, _ in loaded])
+    candidates = {raw.source: furniture_candidates(raw.text) for raw, _ in loaded}
+    common = common_lines(candidates, store)
     docs = []
     for raw, digest in loaded:
         try:
@@ -101,7 +111,7 @@ def ingest_paths(paths: list[str], store: VectorStore,
     # writes below then find every vector in the cache.
     store.embedder.embed_passages([c.embedding_text() for _, chunks in docs for c in chunks], on_batch=tick)
     for doc, chunks in docs:
-        store.add_document(doc, chunks)
+        store.add_document(doc, chunks, furniture=candidates[doc.source])
         report.ingested.append(doc.source)
         report.chunks += len(chunks)
     report.embedded = store.embedder.misses - misses

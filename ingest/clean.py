@@ -356,20 +356,13 @@ def _tidy(text: str) -> str:
 def clean_text(text: str, common_lines: frozenset[str] = frozenset()) -> str:
     """Raw scraped text → article text (simplified, NFKC, paragraphs kept as lines).
 
-    common_lines: lines repeated across the documents of one ingest run, from ``repeated_lines``.
+    common_lines: lines repeated across pages (site furniture), counted by the caller over
+    ``furniture_candidates`` of every page.
     """
     return _tidy(drop_boilerplate_lines(drop_spam_lists(fix_characters(text)), common_lines))
 
 
-def repeated_lines(texts: list[str], min_docs: int = 2) -> frozenset[str]:
-    """Short-to-medium lines (site furniture) found in at least min_docs of the given raw texts.
-
-    Lines are compared after ``fix_characters``, the form ``clean_text`` compares them in; lines
-    with a sentence end or a full date are never counted, so article text and datelines stay.
-    """
-    counts: dict[str, int] = defaultdict(int)
-    for text in texts:
-        for line in {raw.strip() for raw in fix_characters(text).split("\n")}:
-            if 2 <= len(line) <= 50 and not _SENTENCE_END.search(line) and not _is_dateline(line):
-                counts[line] += 1
-    return frozenset(line for line, n in counts.items() if n >= min_docs)
+def furniture_candidates(text: str) -> frozenset[str]:
+    """The lines of a raw text that could be site furniture if other pages repeat them."""
+    return frozenset(line for line in (raw.strip() for raw in fix_characters(text).split("\n"))
+                     if 2 <= len(line) <= 50 and not _SENTENCE_END.search(line) and not _is_dateline(line))

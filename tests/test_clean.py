@@ -17,7 +17,7 @@ from ingest.clean import (
     normalize_query,
     normalize_unicode,
     repair_gbk_shift,
-    repeated_lines,
+    furniture_candidates,
     strip_pinyin,
     to_simplified,
 )
@@ -203,17 +203,14 @@ def test_a_long_unpunctuated_line_is_a_ticker_only_at_the_top():
     assert drop_boilerplate_lines(body) == body
 
 
-def test_lines_repeated_across_documents_are_dropped():
-    site = "本站首页导航栏\n{}\n关于我们 联系我们"
-    docs = [site.format("第一篇文章正文,有数字12。"), site.format("第二篇文章正文,有数字34。")]
-    common = repeated_lines(docs)
-    assert common == frozenset({"本站首页导航栏", "关于我们 联系我们"})
-    assert clean_text(docs[0], common) == "第一篇文章正文,有数字12。"
+def test_short_unpunctuated_lines_are_furniture_candidates_and_common_ones_are_dropped():
+    page = "本站首页导航栏\n第一篇文章正文,有数字12。\n关于我们 联系我们"
+    assert furniture_candidates(page) == frozenset({"本站首页导航栏", "关于我们 联系我们"})
+    assert clean_text(page, furniture_candidates(page)) == "第一篇文章正文,有数字12。"
 
 
-def test_repeated_datelines_and_sentences_are_not_site_furniture():
-    docs = ["时间:2022-10-23\n同一句话。", "时间:2022-10-23\n同一句话。"]
-    assert repeated_lines(docs) == frozenset()
+def test_datelines_and_sentences_are_never_site_furniture():
+    assert furniture_candidates("时间:2022-10-23\n同一句话。") == frozenset()
 
 
 # ---------------------------------------------------------------- whole pipeline on the sample

@@ -205,3 +205,19 @@ def test_vectors_in_another_chroma_are_refused(warm_store):
 def test_stores_get_their_own_collections(tmp_path):
     first, second = Assistant(store=tmp_path / "a"), Assistant(store=tmp_path / "b")
     assert first.store.collection_name != second.store.collection_name
+
+
+def test_site_menus_are_recognised_across_separate_ingest_runs(warm_store, tmp_path):
+    """Pages of one site arrive over time: a later page alone still loses the menus earlier pages shared."""
+    site = "工会新闻网首页 | 要闻 | 基层\n{}\n网站地图 联系我们\n"
+    for i, body in enumerate(["甲县总工会今年新建工会组织12家,发展会员300人。",
+                              "乙县总工会今年新建职工书屋5个,添置书籍2000册。",
+                              "丙县总工会今年慰问一线职工800人,发放慰问金10万元。"]):
+        (tmp_path / f"page{i}.txt").write_text(site.format(body), encoding="utf-8")
+    a = Assistant(store=warm_store)
+    a.ingest([str(tmp_path / "page0.txt")])
+    a.ingest([str(tmp_path / "page1.txt")])
+    a.ingest([str(tmp_path / "page2.txt")])
+    for i in (1, 2):
+        text = a.document_text(str(tmp_path / f"page{i}.txt"))
+        assert "网站地图" not in text and "今年" in text

@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(tokens, id UNINDEXED, tokenize='unicode61');
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS furniture (line TEXT, source TEXT, PRIMARY KEY (line, source));
 """
 
 
@@ -117,10 +118,11 @@ class Catalog:
                 (doc.source, doc.content_hash, time.time()),
             )
 
-    def commit_document(self, doc: Document, chunks: list[Chunk]) -> None:
-        """Replace the document's chunks and keyword rows and mark it ready, atomically."""
+    def commit_document(self, doc: Document, chunks: list[Chunk], furniture: frozenset[str] = frozenset()) -> None:
+        """Replace the document's chunks, keyword rows and furniture lines and mark it ready, atomically."""
         with self._lock, self._db:
             self._delete_chunks(doc.source)
+            self._db.executemany("INSERT INTO furniture VALUES (?, ?)", [(line, doc.source) for line in furniture])
             self._db.executemany(
                 'INSERT INTO chunks (id, source, idx, start, "end", text) VALUES (?, ?, ?, ?, ?, ?)',
                 [(c.id, c.source, c.index, c.start, c.end, c.text) for c in chunks],
@@ -143,8 +145,22 @@ class Catalog:
 
     def _delete_chunks(self, source: str) -> None:
         self._df.clear()
+        self._db.execute("DELETE FROM furniture WHERE source = ?", (source,))
         self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
         self._db.execute("DELETE FROM chunks WHERE source = ?", (source,))
+
+    def furniture_counts(self, lines: set[str], exclude: set[str]) -> dict[str, int]:
+        """For each line, how many stored documents (other than `exclude`) have it as a furniture candidate."""
+        out: dict[str, int] = {}
+        wanted = sorted(lines)
+        for i in range(0, len(wanted), 500):
+            part = wanted[i : i + 500]
+            rows = self._db.execute(
+                f"SELECT line, source FROM furniture WHERE line IN ({','.join('?' * len(part))})", part)
+            for line, source in rows:
+                if source not in exclude:
+                    out[line] = out.get(line, 0) + 1
+        return out
 
     # -- chunks --
     def chunk_ids(self, source: str | None = None) -> set[str]:

@@ -77,7 +77,8 @@ class VectorStore:
         row = self.catalog.document(source)
         return row is not None and row.status == "ready" and row.content_hash == content_hash
 
-    def add_document(self, doc: Document, chunks: list[Chunk], on_batch=None) -> None:
+    def add_document(self, doc: Document, chunks: list[Chunk], on_batch=None,
+                     furniture: frozenset[str] = frozenset()) -> None:
         """Embed (cache first), write vectors, then commit the catalog: the commit is the point of no return."""
         vectors = self.embedder.embed_passages([c.embedding_text() for c in chunks], on_batch=on_batch)
         self.catalog.mark_pending(doc)
@@ -91,7 +92,7 @@ class VectorStore:
                 documents=[c.text for c in chunks],
                 metadatas=[{**c.metadata, "start": c.start, "end": c.end, "index": c.index} for c in chunks],
             )
-        self.catalog.commit_document(doc, chunks)
+        self.catalog.commit_document(doc, chunks, furniture)
 
     def remove(self, source: str) -> bool:
         if self.catalog.document(source) is None:

@@ -122,11 +122,11 @@ def test_crash_between_chroma_and_catalog_is_finished_by_a_rerun(warm_store, mon
     real_commit = Catalog.commit_document
     calls = {"n": 0}
 
-    def dying_commit(self, doc, chunks):
+    def dying_commit(self, doc, chunks, *rest):
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt
-        return real_commit(self, doc, chunks)
+        return real_commit(self, doc, chunks, *rest)
 
     monkeypatch.setattr(Catalog, "commit_document", dying_commit)
     with pytest.raises(KeyboardInterrupt):

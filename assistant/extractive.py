@@ -144,7 +144,7 @@ def score_sentence(q: Question, ev: Evidence, rank: int, index) -> Scored | None
     if q.kind == "figure":
         if (wanted and not unit_match) or not units - {"年"}:
             return None
-        if wanted and q.counted and not counts_the_asked_thing(q, ev.text, wanted, index):
+        if q.counted and not counts_the_asked_thing(q, ev.text, wanted, index):
             return None
         score += 0.2
     elif q.kind == "year" and "年" in units:
@@ -164,7 +164,8 @@ def counts_the_asked_thing(q: Question, sentence: str, wanted: set[str], index) 
     """
     terms = [t for t in tokenize(q.counted) if len(t) > 1 or index.doc_freq(t)]
     for clause in _CLAUSE.split(sentence):
-        figures = [f for f in extract_figures(clause) if _UNIT_CLASS.get(f.unit, f.unit) in wanted]
+        figures = [f for f in extract_figures(clause)
+                   if (_UNIT_CLASS.get(f.unit, f.unit) in wanted if wanted else f.unit not in ("", "年"))]
         if not figures:
             continue
         rest = _FILLER_WORDS.sub("", clause.replace(figures[0].raw, ""))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import jieba
 import jieba.posseg as pseg
 
+from assistant.numbers import extract_figures
 from ingest.clean import normalize_query
 from vectorstore.catalog import tokenize
 
@@ -49,12 +50,14 @@ _ASKING = re.compile(
     r"(?:哪些|哪几个?|哪个)(?:地方|地区|城市|单位|工会|部门)?|"
     r"哪个|哪位|哪里|在哪|什么时候|叫什么名字|叫什么|什么名字|名字|名称|什么数字|什么|是谁|谁|如何|怎么|怎样|是否|吗|呢|请问|"
     r"分别|各自|具体|一共|总共|多大面积|哪[一二三四五六七八九十几]?[个项种类条点强大]|"
-    r"资料[里中]|文章[里中]?|报道[里中]?|这篇|那篇|稿子|[?？!！。,，]"
+    r"资料[里中]|文章[里中]?|报道[里中]?|这篇|那篇|稿子|总数|总量|数量|数目|总额|[?？!！。,，]"
 )
 _COUNTED = re.compile(r"(?:多少|几)(?:万|千|亿)?([家个处场次张册本项种批届]|钱|元)([^?？,，。!！]*)")
 _REFERS_BACK = re.compile(r"这个|这些|那个|该数字|此")  # about the previous answer itself: keep its question
 _PRONOUN = re.compile(r"他们|她们|它们|该单位|该工会|其中的?|他|她|它|其")
 _SUBJECT = re.compile(r"[\u4e00-\u9fff]{2,8}?[省市县区]?总?工会")
+_TOTAL_OF = re.compile(r"([\u4e00-\u9fff]{2,12})(?:总数|总量|数量|数目|总额)")
+_ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|多久")
 _FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|而|再问)|呢[?？]?$|这个|这些|那个|该数字|它|他们|她们|其中|此")
 
 
@@ -75,7 +78,8 @@ class Question:
         """Content terms that are not the named subject (成都 / 成都市总工会): the thing asked about."""
         subject = "".join(self.entities) + "".join(
             m.group(0) for e in self.entities for m in re.finditer(rf"{re.escape(e)}[省市县区]?总?工会", self.normalized))
-        focus = [t for t in self.terms if t not in subject and not t.isdigit()]
+        named = "".join(f.raw for f in extract_figures(self.normalized))  # 三十五万元 is matched as a figure
+        focus = [t for t in self.terms if t not in subject and t not in named and not t.isdigit()]
         if focus:
             return focus
         # Everything asked was a stopword to the tokenizer (盱眙是什么之都？): fall back to character pairs.
@@ -120,18 +124,22 @@ def analyse(text: str) -> Question:
             q.units = set(units)
             break
     if q.kind == "fact" and q.units:
-        q.kind = "figure"
+        if "%" in q.units or _ASKS_AMOUNT.search(norm):
+            q.kind = "figure"
+        else:  # "补助的三十五万元用于什么？" names money but asks what for
+            q.units = set()
     q.entities = entities(norm)
     q.years = _YEAR.findall(norm)
     counted = _COUNTED.search(norm)
     # Only when that phrase asks for the unit being checked (…多少个问题，解决率多少 asks for a %).
     if counted and ("元" if counted.group(1) == "钱" else counted.group(1)) in q.units:
         after = re.sub(r"[的呢啊吗]+$", "", counted.group(2))
-        before = re.split(r"[,，]", norm[: counted.start()])[-1]
-        for e in q.entities:  # "滨海县总工会新建工会多少家": the thing counted is 新建工会
-            before = re.sub(rf"{re.escape(e)}[省市县区]?(?:总?工会)?", "", before)
-        # Money is seldom named beside its purpose ("投资近140万元,率先筹建…中心"): only "after" counts.
-        q.counted = after or ("" if "元" in q.units else re.sub(r"^[的在了]|[有是为共了]+$", "", before))
+        # "滨海县总工会新建工会多少家": the thing counted is 新建工会. Money is seldom named beside its
+        # purpose ("投资近140万元,率先筹建…中心"): for it only the words after count.
+        before = "" if "元" in q.units else _without_subject(re.split(r"[,，]", norm[: counted.start()])[-1], q)
+        q.counted = after or before
+    elif total := _TOTAL_OF.search(norm):  # "会员总数是多少": the figure must count 会员
+        q.counted = _without_subject(total.group(1), q)
     q.search = re.sub(r"\s+", " ", _ASKING.sub(" ", norm)).strip() or norm
     q.terms = [t for t in dict.fromkeys(tokenize(q.search)) if t not in _QUESTION_WORDS]
     return q
@@ -161,6 +169,12 @@ def split_subjects(q: Question) -> list[tuple[str, str]]:
         named[-1] = (last_entity, last_entity)
     qualifier = named[-1][1][named[-1][1].index(named[-1][0]) + len(named[-1][0]):]
     return [(e, (s if s.strip() != e else e + qualifier) + tail) for e, s in named]
+
+
+def _without_subject(phrase: str, q: Question) -> str:
+    for e in q.entities:
+        phrase = re.sub(rf"{re.escape(e)}[省市县区]?(?:总?工会)?", "", phrase)
+    return re.sub(r"^[的在了]+|[的有是为共了]+$", "", phrase)
 
 
 def place_stem(name: str) -> str:

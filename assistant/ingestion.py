@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from ingest.chunk import chunk_document
-from ingest.clean import clean_text, furniture_candidates
+from ingest.clean import clean_lines, fix_characters, furniture_candidates
 from ingest.errors import EmptyFileError, InputError
 from ingest.load import content_hash, expand_paths, load_file
 from ingest.metadata import extract_metadata
@@ -64,9 +64,10 @@ def common_lines(candidates: dict[str, frozenset[str]], store: VectorStore) -> f
     return frozenset(line for line, n in counts.items() if n + stored.get(line, 0) >= MIN_FURNITURE_PAGES)
 
 
-def describe(raw: RawDocument, digest: str, common: frozenset[str]) -> Document:
-    """Clean the text and read its metadata; an article that cleans to nothing is rejected."""
-    text = clean_text(raw.text, common)
+def describe(raw: RawDocument, fixed: str, digest: str, common: frozenset[str]) -> Document:
+    """Finish cleaning (fixed: the raw text after ``fix_characters``) and read the metadata;
+    an article that cleans to nothing is rejected."""
+    text = clean_lines(fixed, common)
     if not text.strip():
         raise EmptyFileError(raw.source, "no article text left after removing boilerplate")
     meta = extract_metadata(text, raw.meta, raw=raw.text)
@@ -87,12 +88,13 @@ def ingest_paths(paths: list[str], store: VectorStore,
     files, missing = expand_paths([str(p) for p in paths])
     report.rejected.extend(missing)
     loaded = load_changed(files, store, report)
-    candidates = {raw.source: furniture_candidates(raw.text) for raw, _ in loaded}
+    fixed = {raw.source: fix_characters(raw.text) for raw, _ in loaded}  # the costly half of cleaning, once
+    candidates = {source: furniture_candidates(text) for source, text in fixed.items()}
     common = common_lines(candidates, store)
     docs = []
     for raw, digest in loaded:
         try:
-            doc = describe(raw, digest, common)
+            doc = describe(raw, fixed[raw.source], digest, common)
             docs.append((doc, chunk_document(doc)))
         except InputError as exc:
             report.rejected.append(exc)
@@ -107,11 +109,12 @@ def ingest_paths(paths: list[str], store: VectorStore,
             progress(done, total)
 
     misses, seconds = store.embedder.misses, store.embedder.embed_seconds
-    # Embed the whole batch first, in full model batches across documents; the per-document
-    # writes below then find every vector in the cache.
-    store.embedder.embed_passages([c.embedding_text() for _, chunks in docs for c in chunks], on_batch=tick)
+    # Embed the whole batch at once, in full model batches across documents, then write document by document.
+    vectors = store.embedder.embed_passages([c.embedding_text() for _, chunks in docs for c in chunks], on_batch=tick)
+    offset = 0
     for doc, chunks in docs:
-        store.add_document(doc, chunks, furniture=candidates[doc.source])
+        store.add_document(doc, chunks, vectors[offset: offset + len(chunks)], furniture=candidates[doc.source])
+        offset += len(chunks)
         report.ingested.append(doc.source)
         report.chunks += len(chunks)
     report.embedded = store.embedder.misses - misses

@@ -359,10 +359,15 @@ def clean_text(text: str, common_lines: frozenset[str] = frozenset()) -> str:
     common_lines: lines repeated across pages (site furniture), counted by the caller over
     ``furniture_candidates`` of every page.
     """
-    return _tidy(drop_boilerplate_lines(drop_spam_lists(fix_characters(text)), common_lines))
+    return clean_lines(fix_characters(text), common_lines)
 
 
-def furniture_candidates(text: str) -> frozenset[str]:
-    """The lines of a raw text that could be site furniture if other pages repeat them."""
-    return frozenset(line for line in (raw.strip() for raw in fix_characters(text).split("\n"))
+def clean_lines(fixed: str, common_lines: frozenset[str] = frozenset()) -> str:
+    """The line half of ``clean_text``, for text that has been through ``fix_characters`` already."""
+    return _tidy(drop_boilerplate_lines(drop_spam_lists(fixed), common_lines))
+
+
+def furniture_candidates(fixed: str) -> frozenset[str]:
+    """The lines of a page (after ``fix_characters``) that could be site furniture if other pages repeat them."""
+    return frozenset(line for line in (raw.strip() for raw in fixed.split("\n"))
                      if 2 <= len(line) <= 50 and not _SENTENCE_END.search(line) and not _is_dateline(line))

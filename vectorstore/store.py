@@ -7,6 +7,8 @@ import threading
 import uuid
 from pathlib import Path
 
+import numpy as np
+
 from ingest.errors import EmbedderMismatchError, StoreError
 from ingest.models import Chunk, Document
 from vectorstore.catalog import Catalog, DocumentRow
@@ -77,10 +79,9 @@ class VectorStore:
         row = self.catalog.document(source)
         return row is not None and row.status == "ready" and row.content_hash == content_hash
 
-    def add_document(self, doc: Document, chunks: list[Chunk], on_batch=None,
+    def add_document(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray,
                      furniture: frozenset[str] = frozenset()) -> None:
-        """Embed (cache first), write vectors, then commit the catalog: the commit is the point of no return."""
-        vectors = self.embedder.embed_passages([c.embedding_text() for c in chunks], on_batch=on_batch)
+        """Write the chunks' vectors, then commit the catalog: the commit is the point of no return."""
         self.catalog.mark_pending(doc)
         stale = self._chroma_ids(doc.source) - {c.id for c in chunks}
         if stale:

@@ -139,7 +139,7 @@ class Assistant:
     def _doc_info(self, passages: list[Passage]) -> dict[str, DocInfo]:
         """Cleaned texts of the passages' documents, cached by content: another process may re-ingest."""
         out = {}
-        for p in passages:
+        for p in {p.source: p for p in reversed(passages)}.values():  # one look-up per document
             row = self.store.catalog.document(p.source)
             key = (p.source, row.content_hash if row else "")
             if key not in self._docs:

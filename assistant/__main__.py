@@ -1,3 +1,3 @@
-from assistant.cli import main
+from cli.main import main
 
 main()

@@ -8,16 +8,16 @@ import uuid
 from pathlib import Path
 from typing import Callable, Iterator
 
-from assistant.briefing import Briefing, build_briefing
-from assistant.citations import check_answer
+from assistant.briefing.build import Briefing, build_briefing
+from assistant.answering.citations import check_answer
 from assistant.config import Settings, load_settings
 from assistant.examples import example_questions
-from assistant.extractive import DocInfo, answer_question, combine
+from assistant.answering.extractive import DocInfo, answer_question, combine
 from assistant.ingestion import IngestReport, ingest_paths
 from assistant.models import Answer, Passage
-from assistant.question import analyse, resolve, split_subjects
-from assistant.retrieval import Filters, HybridRetriever
-from ingest.errors import ConfigError, EmptyStoreError
+from assistant.answering.question import analyse, resolve, split_subjects
+from assistant.retrieval.hybrid import Filters, HybridRetriever
+from core.errors import ConfigError, EmptyStoreError
 from vectorstore.catalog import DocumentRow
 from vectorstore.store import VectorStore
 
@@ -150,7 +150,7 @@ class Assistant:
 
     def _llm_answerer(self):
         if self._llm is None:
-            from assistant.llm import LLMAnswerer
+            from assistant.answering.llm import LLMAnswerer
 
             self._llm = LLMAnswerer(self.settings)
         return self._llm

@@ -10,7 +10,7 @@ import platformdirs
 from pydantic import PositiveInt, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 APP = "union-qa-assistant"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

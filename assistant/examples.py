@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from assistant.brief_text import countable_figures, describe_document, is_prose, place_of, what_it_counts
-from ingest.chunk import split_sentences
+from assistant.article import countable_figures, describe_document, is_prose, place_of, what_it_counts
+from core.text import split_sentences
 
 if TYPE_CHECKING:
     from assistant.api import Assistant

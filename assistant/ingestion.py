@@ -10,10 +10,10 @@ from typing import Callable
 
 from ingest.chunk import chunk_document
 from ingest.clean import clean_lines, fix_characters, furniture_candidates
-from ingest.errors import EmptyFileError, InputError
+from core.errors import EmptyFileError, InputError
 from ingest.load import content_hash, expand_paths, load_file
 from ingest.metadata import extract_metadata
-from ingest.models import Document, RawDocument
+from core.documents import Document, RawDocument
 from vectorstore.store import VectorStore
 
 log = logging.getLogger(__name__)

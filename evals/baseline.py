@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 COMPARED_METRICS = (
     "answer_accuracy", "fact_recall", "figure_exact_match", "citation_accuracy", "citation_precision",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 BUNDLED_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
 GATED_METRICS = (

@@ -17,7 +17,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from assistant.config import PROMPTS_DIR, Settings, load_settings
 from evals import metrics
-from ingest.errors import ConfigError, LLMError
+from core.errors import ConfigError, LLMError
 
 log = logging.getLogger(__name__)
 

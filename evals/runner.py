@@ -12,7 +12,7 @@ from typing import Protocol
 from assistant.models import Answer, Passage
 from evals import gate, metrics
 from evals.schema import CASE_TYPES, GoldCase
-from ingest.errors import AssistantError
+from core.errors import AssistantError
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ingest.errors import GoldSetError
+from core.errors import GoldSetError
 
 BUNDLED_GOLD = Path(__file__).resolve().parent / "gold.jsonl"
 

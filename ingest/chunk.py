@@ -3,50 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
-from ingest.models import Chunk, Document
+from core.documents import Chunk, Document
+from core.text import CUT_POINT, split_sentences
 
 MIN_CHARS = 150
 MAX_CHARS = 400
-
-# A sentence ends at 。！？!?；; or …… plus any closing quotes/brackets right after it.
-_SENTENCE_END = re.compile(r"(?:[。！？!?；;]|…+|\.{3,})[”’」』）)》\"']*")
-# Where an over-long sentence may be cut: after a clause comma not inside a number like 2,000.
-_CLAUSE_END = re.compile(r"[，、：]|(?<!\d)[,:]|[,:](?!\d)")
-
-
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Spans (start, end) of the sentences in text[start:end]; line breaks also end sentences."""
-    end = len(text) if end is None else end
-    spans: list[tuple[int, int]] = []
-    pos = start
-    for line in re.finditer(r"[^\n]+", text[start:end]):
-        ls, le = start + line.start(), start + line.end()
-        pos = ls
-        for m in _SENTENCE_END.finditer(text, ls, le):
-            if m.end() > pos:
-                spans.append((pos, m.end()))
-                pos = m.end()
-        if pos < le:
-            spans.append((pos, le))
-    return [_strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
-
-
-def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
-
 
 def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Split a sentence longer than MAX_CHARS at clause commas, never inside a number."""
     pieces: list[tuple[int, int]] = []
     while e - s > MAX_CHARS:
         cut = None
-        for m in _CLAUSE_END.finditer(text, s + MIN_CHARS, s + MAX_CHARS):
+        for m in CUT_POINT.finditer(text, s + MIN_CHARS, s + MAX_CHARS):
             cut = m.end()
         if cut is None:  # no comma at all: cut at a character that is not a digit
             cut = s + MAX_CHARS

@@ -25,37 +25,18 @@ from functools import lru_cache
 from itertools import chain
 
 import jieba
-import opencc
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from core.text import CJK, SENTENCE_MARK, normalize_unicode, to_simplified
+
 _PUA = "\ue000-\uf8ff"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN_CHARS = f"a-zA-Zü{_TONED}\u0300-\u036f"
 _PINYIN_ANNOTATION = re.compile(rf"(?<=[{CJK}])\(([{_PINYIN_CHARS}]{{1,7}})\)")
 _RESIDUE = re.compile(rf"\?([{_PINYIN_CHARS}]{{1,7}})\)")
-_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}")
-
-_T2S = opencc.OpenCC("t2s")
 
 
 # ---------------------------------------------------------------- character fixes
-
-def normalize_unicode(text: str) -> str:
-    """NFKC (folds Kangxi radicals, full-width forms, nbsp), one newline style, no zero-width chars."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text))
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → simplified Chinese (OpenCC t2s); used on documents and questions alike."""
-    return _T2S.convert(text)
-
-
-def normalize_query(text: str) -> str:
-    """A question in the same form as cleaned documents: NFKC, simplified, whitespace trimmed."""
-    return " ".join(to_simplified(normalize_unicode(text)).split())
-
 
 @lru_cache(maxsize=1)
 def _pinyin_readings() -> dict[str, str]:
@@ -283,7 +264,6 @@ def drop_spam_lists(text: str) -> str:
     return "\n".join(lines)
 
 
-_SENTENCE_END = re.compile(r"[。!?;；]")
 _CLAUSE_PUNCT = re.compile(r"[,，。!?;；:、]")
 _NAV_WORDS = re.compile(
     "首页|主页|上一页|下一页|上一篇|下一篇|上一期|下一期|上一版|下一版|返回顶部|返回|打印|关闭窗口|分享|收藏|"
@@ -312,7 +292,7 @@ def _is_boilerplate(line: str, common_lines: frozenset[str], at_top: bool = Fals
         return True
     if not re.search(rf"[{CJK}\d]", line) and not re.search("[A-Za-z]{2}", line):
         return True  # symbol-only remnants of menus: "•", ">>", "|"
-    if _SENTENCE_END.search(line) or _BYLINE.search(line):
+    if SENTENCE_MARK.search(line) or _BYLINE.search(line):
         return False
     if _BREADCRUMB_START.match(line):
         return True
@@ -370,4 +350,4 @@ def clean_lines(fixed: str, common_lines: frozenset[str] = frozenset()) -> str:
 def furniture_candidates(fixed: str) -> frozenset[str]:
     """The lines of a page (after ``fix_characters``) that could be site furniture if other pages repeat them."""
     return frozenset(line for line in (raw.strip() for raw in fixed.split("\n"))
-                     if 2 <= len(line) <= 50 and not _SENTENCE_END.search(line) and not _is_dateline(line))
+                     if 2 <= len(line) <= 50 and not SENTENCE_MARK.search(line) and not _is_dateline(line))

@@ -28,7 +28,7 @@ from docx.table import Table
 from pdfminer.high_level import extract_text as pdfminer_extract_text
 
 from ingest import html
-from ingest.errors import (
+from core.errors import (
     BinaryFileError,
     DecodeError,
     EmptyFileError,
@@ -36,7 +36,7 @@ from ingest.errors import (
     MissingPathError,
     UnsupportedTypeError,
 )
-from ingest.models import RawDocument
+from core.documents import RawDocument
 
 logger = logging.getLogger(__name__)
 # pdfminer warns once per glyph about fonts in Chromium-made CJK PDFs; the text is still right.

@@ -12,17 +12,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ingest.clean import CJK, fix_characters
+from core.text import CJK, SENTENCE_MARK, YEAR_DIGITS
+from ingest.clean import fix_characters
 
 HEADER_LINES = 12  # titles, datelines and bylines sit above the body
-_SENTENCE_END = re.compile(r"[。!?;；]")
 _DATE_PATTERNS = (
     re.compile(r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
     re.compile(r"(?<![\d.])(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d.])"),
     re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?![\d.])"),  # 18.05.2016
 )
 # Years as the body mentions them; "到2035年" is a target, not the time of writing.
-_YEAR = re.compile(r"(?<![到至\d])((?:19|20)\d{2})\s*年(?!代)")
+_YEAR = re.compile(rf"(?<![到至\d])({YEAR_DIGITS})\s*年(?!代)")
 _EDITION = re.compile(r"第\s*([A-Z]?\d{1,3})\s*版")
 _SOURCE = re.compile(r"来源\s*[:：]\s*《?([^》\s,，。)]+)")
 _PUBLICATION = rf"[{CJK}]{{2,}}?(?:日报|晚报|早报|时报|商报|报|新闻网|网|杂志|电视台)"
@@ -70,7 +70,7 @@ def infer_year(text: str, today: date | None = None) -> str:
 def _is_title_like(line: str) -> bool:
     return (
         4 <= len(line) <= 60
-        and not _SENTENCE_END.search(line)
+        and not SENTENCE_MARK.search(line)
         and not line.startswith(("——", "【", "("))
         and not _LABEL.match(line)
         and not parse_date(line)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.citations import check_answer, split_claims
+from assistant.answering.citations import check_answer, split_claims
 from assistant.models import REFUSAL_PREFIX, Citation
-from assistant.question import analyse, resolve, split_subjects
-from assistant.retrieval import Filters
-from ingest.errors import EmptyStoreError
+from assistant.answering.question import analyse, resolve, split_subjects
+from assistant.retrieval.hybrid import Filters
+from core.errors import EmptyStoreError
 
 FIGURES = [
     ("什邡市总工会建了多少家新就业形态工会？", "54家", "000"),
@@ -217,7 +217,7 @@ def test_follow_up_with_qizhong_asks_about_the_same_union(sample_assistant):
 
 @pytest.mark.parametrize("question", ["", "？", "什么是什么？"])
 def test_question_without_content_is_never_answered(sample_assistant, question):
-    from ingest.errors import ConfigError
+    from core.errors import ConfigError
 
     if not question.strip():
         with pytest.raises(ConfigError, match="empty"):

@@ -12,13 +12,13 @@ from click.testing import CliRunner
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from assistant.brief_cli import brief_command
-from assistant.brief_export import export, md_escape, to_docx, to_html, to_markdown
-from assistant.brief_text import countable_figures, entities, figure_options, format_figure, what_it_counts
-from assistant.briefing import (BLANK, Briefing, Initiative, KeyFigure, QuizItem, SourceEntry, Statement,
+from cli.brief import brief_command
+from assistant.briefing.export import export, md_escape, to_docx, to_html, to_markdown
+from assistant.article import countable_figures, entities, figure_options, format_figure, what_it_counts
+from assistant.briefing.build import (BLANK, Briefing, Initiative, KeyFigure, QuizItem, SourceEntry, Statement,
                                 build_briefing, parse_topic)
 from assistant.models import Citation
-from assistant.numbers import Figure, extract_figures, figure_in_text, same_figure
+from core.numbers import Figure, extract_figures, figure_in_text, same_figure
 
 COVERED = ("新就业形态劳动者入会", "职工书屋", "产业工人队伍建设改革", "工会进园区")
 UNCOVERED = ("航天发射", "乡村医生培训")

@@ -1,5 +1,6 @@
-from ingest.chunk import MAX_CHARS, chunk_document, chunk_id, split_sentences
-from ingest.models import Document
+from core.text import split_sentences
+from ingest.chunk import MAX_CHARS, chunk_document, chunk_id
+from core.documents import Document
 
 
 def _doc(text: str) -> Document:

@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from core.text import normalize_query, normalize_unicode
 from ingest.clean import (
     clean_text,
     drop_boilerplate_lines,
     drop_placeholders,
     drop_spam_lists,
     fix_characters,
-    normalize_query,
-    normalize_unicode,
     repair_gbk_shift,
     furniture_candidates,
     strip_pinyin,

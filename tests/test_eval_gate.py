@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from assistant.config import SAMPLE_DIR
 from assistant.models import REFUSAL_PREFIX, Answer
-from evals.cli import eval_command
+from cli.eval import eval_command
 from evals.gate import load_thresholds
 from evals.runner import evaluate
 from evals.sample import FINGERPRINT_FILE, open_assistant, pipeline_fingerprint, refresh_if_stale

@@ -7,7 +7,7 @@ import pytest
 
 from evals.metrics import fact_in_text
 from evals.schema import BUNDLED_GOLD, load_gold
-from ingest.errors import GoldSetError
+from core.errors import GoldSetError
 
 GOLD_FIXTURES = Path(__file__).parent / "data" / "gold"
 SAMPLE = Path(__file__).parent.parent / "data" / "sample"

@@ -1,13 +1,12 @@
 """The optional LLM judge, against a local OpenAI-compatible endpoint that replies like a model."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from assistant.config import Settings
 from evals.judge import Judge, faithfulness_score, judge_results, parse_json_reply
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 FAITHFULNESS_REPLY = (
     '```json\n{"claims": [{"claim": "54家", "supported": true}, {"claim": "9000人", "supported": false}]}\n```'

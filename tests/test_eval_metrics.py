@@ -7,7 +7,7 @@ from evals import baseline, gate, metrics
 from evals.report import configure_cjk_font, write_report
 from evals.runner import score_case, summarise
 from evals.schema import GoldCase
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 SHIFANG = "000_e5d006b3dd77aca2.txt"
 NANCHANG = "001_2027b2049f37b8e8.txt"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from ingest.errors import EmbedderMismatchError
+from core.errors import EmbedderMismatchError
 from tests.conftest import DATA, ROOT, SAMPLE
 
 BAD = DATA / "ingest"
@@ -195,7 +195,7 @@ def test_one_file_under_two_path_spellings_is_one_document(warm_store, monkeypat
 
 
 def test_vectors_in_another_chroma_are_refused(warm_store):
-    from ingest.errors import StoreError
+    from core.errors import StoreError
 
     Assistant(store=warm_store).ingest([str(SAMPLE / "004_dd97a22918ae5a23.txt")])
     with pytest.raises(StoreError, match="keeps its vectors in embedded"):

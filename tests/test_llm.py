@@ -12,7 +12,7 @@ import pytest
 from assistant import Answer, Assistant
 from assistant.config import load_settings
 from assistant.models import REFUSAL_PREFIX
-from ingest.errors import ConfigError, LLMError
+from core.errors import ConfigError, LLMError
 from tests.conftest import ROOT, free_port
 
 QUESTION = "什邡市总工会建了多少家新就业形态工会？"
@@ -89,7 +89,7 @@ def test_cli_uses_the_llm_from_environment_variables(sample_store, llm_server):
     "什邡在全省排名第一名。",  # an ordinal the source never states
 ])
 def test_figures_must_keep_direction_dates_and_ordinals(claim):
-    from assistant.citations import unsupported_figures
+    from assistant.answering.citations import unsupported_figures
 
     quote = "全市建立新就业形态工会组织54家,吸纳新就业形态劳动者超8000人。"
     assert unsupported_figures(claim, [quote])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.errors import (
+from core.errors import (
     BinaryFileError,
     DecodeError,
     EmptyFileError,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.numbers import (
+from core.numbers import (
     extract_figures,
     figure_in_text,
     normalise_figure,

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 from ui.auth import add_user, hash_password, make_checker, parse_auth_file, verify_password
 
 FAST = 1000  # iterations: the real default is slow on purpose

@@ -1,4 +1,4 @@
-"""The chat UI end to end: a real `python -m ui.serve` on a free port, driven by Debian's chromium.
+"""The chat UI end to end: a real `python -m cli.serve` on a free port, driven by Debian's chromium.
 
 Screenshots land in test-artifacts/ui/ (gitignored); docs/screenshot-chat.png is a copy of chat-answer.png.
 """
@@ -47,13 +47,13 @@ def free_port() -> int:
 
 @contextmanager
 def serving(store: Path, log: Path, *args: str):
-    """`python -m ui.serve` in a subprocess; yields its URL once the page answers, stops it afterwards."""
+    """`python -m cli.serve` in a subprocess; yields its URL once the page answers, stops it afterwards."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1",
                ASSISTANT_CONFIG=str(log.parent / "no-config.toml"))
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.serve", "--store", str(store), "--port", str(port), *args],
+        proc = subprocess.Popen([sys.executable, "-m", "cli.serve", "--store", str(store), "--port", str(port), *args],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.models import Answer, Citation, Passage
-from ingest.errors import UnsupportedTypeError
+from core.errors import UnsupportedTypeError
 from ui import render
 from ui.render import Turn
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from ui.serve import check_exposure, is_loopback
-from ingest.errors import ConfigError
+from cli.serve import check_exposure, is_loopback
+from core.errors import ConfigError
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
@@ -30,7 +30,7 @@ def test_a_network_host_needs_an_auth_file_or_insecure(tmp_path):
 
 
 def test_serve_on_all_interfaces_without_auth_exits_with_a_message_not_a_traceback(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "ui.serve", "--host", "0.0.0.0", "--store", str(tmp_path)],
+    done = subprocess.run([sys.executable, "-m", "cli.serve", "--host", "0.0.0.0", "--store", str(tmp_path)],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "--auth-file" in done.stderr and "--insecure" in done.stderr
@@ -38,6 +38,6 @@ def test_serve_on_all_interfaces_without_auth_exits_with_a_message_not_a_traceba
 
 
 def test_a_missing_auth_file_is_a_usage_error(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "ui.serve", "--auth-file", str(tmp_path / "nope.txt")],
+    done = subprocess.run([sys.executable, "-m", "cli.serve", "--auth-file", str(tmp_path / "nope.txt")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "nope.txt" in done.stderr and "Traceback" not in done.stderr

@@ -16,8 +16,8 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.models import Answer
-from assistant.retrieval import Filters
-from ingest.errors import AssistantError, EmptyStoreError
+from assistant.retrieval.hybrid import Filters
+from core.errors import AssistantError, EmptyStoreError
 from ui import render
 from ui.brief_tab import build_brief_tab
 from ui.feedback import FILE_NAME, FeedbackLog, export_feedback, make_record, summary

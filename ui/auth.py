@@ -15,7 +15,7 @@ from typing import Callable
 
 import click
 
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000  # OWASP 2023 recommendation for PBKDF2-HMAC-SHA256

@@ -16,9 +16,9 @@ from typing import Callable
 import gradio as gr
 
 from assistant.api import Assistant
-from assistant.brief_export import FORMATS, default_filename, export, to_html
-from assistant.briefing import EXAMPLE_TOPICS, build_briefing
-from ingest.errors import AssistantError, EmptyStoreError
+from assistant.briefing.export import FORMATS, default_filename, export, to_html
+from assistant.briefing.build import EXAMPLE_TOPICS, build_briefing
+from core.errors import AssistantError, EmptyStoreError
 
 log = logging.getLogger(__name__)
 

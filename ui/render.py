@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.models import NO_DATE, Answer, Citation, Passage, doc_label
-from ingest.errors import InputError
+from core.errors import InputError
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _BOUNDARY = "\n。！？；"

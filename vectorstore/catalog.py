@@ -10,27 +10,16 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import threading
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-import jieba
-
-from ingest.models import Chunk, Document
+from core.documents import Chunk, Document
+from core.text import tokenize
 from vectorstore.sqlite import open_sqlite
 
-jieba.setLogLevel(logging.WARNING)
 log = logging.getLogger(__name__)
-
-_TOKEN = re.compile(r"[\w.%]+")  # keeps 84.8% and 53.07 whole; drops punctuation
-STOPWORDS = frozenset(
-    "的 了 是 在 和 与 及 等 个 有 为 对 把 被 将 也 都 就 又 而 并 或 其 之 这 那 哪 什么 多少 几 吗 呢 啊 "
-    "怎么 如何 哪些 哪个 哪里 哪一年 请问 一下 是否 有没有 谁 我 你 他 她 它 们 市 县 区 过 着 得 地 吧 所 "
-    "从 向 到 给 让 由 以 于".split()
-)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -46,20 +35,6 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS furniture (line TEXT, source TEXT, PRIMARY KEY (line, source));
 """
 
-
-def tokenize(text: str) -> list[str]:
-    """jieba search-mode tokens without punctuation or stopwords; used for documents and queries alike."""
-    return list(_tokens(text))
-
-
-@lru_cache(maxsize=8192)  # rerankers tokenize the same chunks for every question
-def _tokens(text: str) -> tuple[str, ...]:
-    out = []
-    for tok in jieba.cut_for_search(text):
-        tok = tok.strip().lower()
-        if tok and tok not in STOPWORDS and _TOKEN.fullmatch(tok):
-            out.append(tok)
-    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from ingest.errors import ChromaUnavailableError, ConfigError, EmbedderMismatchError
+from core.errors import ChromaUnavailableError, ConfigError, EmbedderMismatchError
 from vectorstore.embedders import Embedder
 
 log = logging.getLogger(__name__)

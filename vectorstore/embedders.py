@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ingest.errors import EmbedderError
+from core.errors import EmbedderError
 from vectorstore.sqlite import open_sqlite
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ingest.errors import StoreError
+from core.errors import StoreError
 
 
 def open_sqlite(path: Path, schema: str) -> sqlite3.Connection:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import EmbedderMismatchError, StoreError
-from ingest.models import Chunk, Document
+from core.errors import EmbedderMismatchError, StoreError
+from core.documents import Chunk, Document
 from vectorstore.catalog import Catalog, DocumentRow
 from vectorstore.chroma import COLLECTION_PREFIX, connect, open_collection
 from vectorstore.embedders import DEFAULT_EMBEDDER, CachedEmbedder, EmbeddingCache, create_embedder

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from assistant.brief_export import FORMATS, default_filename, export, render
-from assistant.cli import friendly_errors, make_assistant, store_options
+from assistant.briefing.export import FORMATS, default_filename, export, render
+from cli.main import friendly_errors, make_assistant, store_options
 
 
 @click.command(name="brief")
@@ -21,7 +21,7 @@ from assistant.cli import friendly_errors, make_assistant, store_options
 @friendly_errors
 def brief_command(topic, store, chroma_url, embedder, fmt, out):
     """A briefing on TOPIC: initiatives, key figures, timeline, quiz and sources, every fact cited."""
-    from assistant.briefing import build_briefing
+    from assistant.briefing.build import build_briefing
 
     briefing = build_briefing(make_assistant(store, chroma_url, embedder), topic)
     if briefing.no_material:

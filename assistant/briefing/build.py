@@ -15,16 +15,16 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from assistant.brief_text import (Article, clause_spans, countable_figures, describe_document, entities,
+from assistant.article import (Article, clause_spans, countable_figures, describe_document, entities,
                                   figure_options, figure_window, format_figure, is_prose, place_of, stem_span,
                                   what_it_counts)
-from assistant.citations import Evidence, make_citation
-from assistant.extractive import candidate_sentences
+from assistant.answering.citations import Evidence, make_citation
+from assistant.answering.extractive import candidate_sentences
 from assistant.models import REFUSAL_PREFIX, Citation, Passage
-from assistant.numbers import Figure
-from ingest.clean import normalize_query
-from ingest.errors import ConfigError
-from vectorstore.catalog import tokenize
+from core.numbers import Figure
+from core.text import normalize_query
+from core.errors import ConfigError
+from core.text import tokenize
 
 if TYPE_CHECKING:
     from assistant.api import Assistant

@@ -14,7 +14,7 @@ from evals.metrics import file_name
 from evals.runner import CaseResult, evaluate
 from evals.sample import open_assistant
 from evals.schema import BUNDLED_GOLD, GoldCase, load_gold
-from ingest.errors import AssistantError
+from core.errors import AssistantError
 
 
 def warn_missing_sources(assistant, cases: list[GoldCase]) -> None:

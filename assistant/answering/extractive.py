@@ -9,13 +9,13 @@ import logging
 import re
 from dataclasses import dataclass
 
-from assistant.brief_text import describe_document
-from assistant.citations import Evidence, make_citation
+from assistant.article import describe_document
+from assistant.answering.citations import Evidence, make_citation
 from assistant.models import REFUSAL_PREFIX, Answer, Passage
-from assistant.numbers import extract_figures, figure_in_text
-from assistant.question import Question, analyse, entities, place_stem
-from ingest.chunk import split_sentences
-from vectorstore.catalog import tokenize
+from core.numbers import extract_figures, figure_in_text
+from assistant.answering.question import Question, analyse, entities, place_stem
+from core.text import split_sentences
+from core.text import tokenize
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from typing import Callable, Iterator
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from assistant.citations import Evidence, make_citation, split_claims, unsupported_figures
+from assistant.answering.citations import Evidence, make_citation, split_claims, unsupported_figures
 from assistant.config import PROMPTS_DIR, Settings
-from assistant.extractive import DocInfo, refusal
+from assistant.answering.extractive import DocInfo, refusal
 from assistant.models import REFUSAL_PREFIX, Answer, Passage
-from assistant.numbers import extract_figures
-from ingest.chunk import split_sentences
-from ingest.errors import ConfigError, LLMError
+from core.numbers import extract_figures
+from core.text import split_sentences
+from core.errors import ConfigError, LLMError
 
 log = logging.getLogger(__name__)
 

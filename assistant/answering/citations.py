@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.models import Citation, Passage
-from assistant.numbers import extract_figures, figure_in_text
+from core.numbers import extract_figures, figure_in_text
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _OVER, _UNDER, _ABOUT = ("超", "余", "以上", "多", "逾"), ("近", "不足", "接近"), ("约", "左右", "上下")

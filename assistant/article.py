@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import jieba.posseg as pseg
 
-from assistant.numbers import Figure, extract_figures, same_figure
-from ingest.chunk import split_sentences
+from core.numbers import Figure, extract_figures, same_figure
+from core.text import split_sentences
 
 MIN_STEM_CHARS = 20
 BYLINE_CHARS = 30  # "滨海县总工会 李玲玲": a short line naming a union opens a section of a multi-article page
@@ -30,7 +30,7 @@ _PREPOSITION = re.compile(r"^(?:在|于|对|向|为|到|给|用|并|将|以)")
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:省|市|县|区|州|旗|镇|乡)$")
 _NOT_PLACE = re.compile(r"^[全我各本该省市县区]|(?:园区|社区|小区|景区|辖区|片区|厂区|矿区|校区)$")
 _FALSE_PLACES = frozenset({"新建", "组建", "筹建", "和县"})  # tagged ns by jieba: 新建工会32家, 市总工会和县区工会
-_UNIT_KIND = {"名": "人", "位": "人"}  # as assistant.numbers compares units
+_UNIT_KIND = {"名": "人", "位": "人"}  # as core.numbers compares units
 
 
 def is_prose(sentence: str) -> bool:

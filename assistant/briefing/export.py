@@ -1,4 +1,4 @@
-"""A Briefing as Markdown, printable HTML (the jinja2 template in assistant/templates) or DOCX.
+"""A Briefing as Markdown, printable HTML (the jinja2 template in assistant/briefing/templates) or DOCX.
 
 Citations are footnotes in Markdown ([^n]), numbered endnote links in HTML, and real Word endnotes in
 DOCX, so they renumber themselves when a trainer edits the document. Text from the articles is
@@ -24,9 +24,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-from assistant.briefing import Briefing
+from assistant.briefing.build import Briefing
 from assistant.models import Citation
-from ingest.errors import ConfigError
+from core.errors import ConfigError
 
 FORMATS = {"md": ".md", "html": ".html", "docx": ".docx"}
 LETTERS = "ABCDEFG"
@@ -103,7 +103,7 @@ def to_markdown(b: Briefing) -> str:
 
 @lru_cache(maxsize=1)
 def _template() -> jinja2.Template:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("assistant", "templates"), autoescape=True,
+    env = jinja2.Environment(loader=jinja2.PackageLoader("assistant.briefing", "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     return env.get_template("briefing.html.j2")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ingest.errors import AssistantError, ConfigError, StoreError
+from core.errors import AssistantError, ConfigError, StoreError
 
 log = logging.getLogger("assistant")
 
@@ -65,8 +65,8 @@ class LazyGroup(click.Group):
     """Commands whose modules live beside the API (ui/, evals/, the briefing) load only when used,
     which keeps `--help` fast and avoids import cycles with modules that reuse this file's decorators."""
 
-    LAZY = {"serve": "ui.serve:serve_command", "brief": "assistant.brief_cli:brief_command",
-            "eval": "evals.cli:eval_command"}
+    LAZY = {"serve": "cli.serve:serve_command", "brief": "cli.brief:brief_command",
+            "eval": "cli.eval:eval_command"}
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.LAZY})
@@ -190,7 +190,7 @@ def read_batch(path: Path) -> list[dict]:
 @friendly_errors
 def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answerer, sources, date_from, date_to):
     """Answer a question with its sources."""
-    from assistant.retrieval import Filters
+    from assistant.retrieval.hybrid import Filters
 
     if bool(question) == bool(batch):
         raise click.UsageError("give either a QUESTION or --batch FILE.jsonl")

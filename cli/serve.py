@@ -1,4 +1,4 @@
-"""`assistant serve`: the chat UI over HTTP. Also runnable alone: `python -m ui.serve --store DIR --port P`."""
+"""`assistant serve`: the chat UI over HTTP. Also runnable alone: `python -m cli.serve --store DIR --port P`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from assistant.cli import friendly_errors, make_assistant, store_options
-from ingest.errors import AssistantError, ConfigError
+from cli.main import friendly_errors, make_assistant, store_options
+from core.errors import AssistantError, ConfigError
 
 log = logging.getLogger(__name__)
 

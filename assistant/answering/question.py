@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import jieba
 import jieba.posseg as pseg
 
-from assistant.numbers import extract_figures
-from ingest.clean import normalize_query
-from vectorstore.catalog import tokenize
+from core.numbers import extract_figures
+from core.text import normalize_query
+from core.text import tokenize
 
 # Kind of question, checked in order; the first pattern that matches wins.
 _KINDS = [

@@ -11,8 +11,8 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.models import Passage
-from ingest.clean import normalize_query
-from vectorstore.catalog import tokenize
+from core.text import normalize_query
+from core.text import tokenize
 from vectorstore.store import VectorStore
 
 log = logging.getLogger(__name__)

@@ -1,14 +1,51 @@
-"""工会问答助手: grounded, cited answers about Chinese trade-union news."""
+"""工会问答助手: grounded, cited answers about Chinese trade-union news.
 
-from assistant.models import Answer, Citation, Passage
+The public API: what the CLI, the UI, evals, bench and users' scripts import. Everything else in this
+package is internal and may move.
+"""
 
-__all__ = ["Assistant", "Answer", "Citation", "Passage"]
+from __future__ import annotations
+
+from importlib import import_module
+
+from assistant.models import NO_DATE, REFUSAL_PREFIX, Answer, Citation, Filters, Passage, doc_label
+from core.errors import (AssistantError, ChromaUnavailableError, ConfigError, EmbedderError,
+                         EmbedderMismatchError, EmptyStoreError, GoldSetError, InputError, LLMError, StoreError)
+from core.numbers import extract_figures, figure_in_text, normalise_figure, same_figure
+
+# Loaded on first use: `assistant --help` and the data classes should not pay for chromadb/langchain imports.
+_LAZY = {
+    "Assistant": "assistant.api",
+    "IngestReport": "assistant.ingestion",
+    "DocumentRow": "vectorstore.catalog",
+    "Settings": "assistant.config",
+    "load_settings": "assistant.config",
+    "APP": "assistant.config",
+    "PROMPTS_DIR": "assistant.config",
+    "SAMPLE_DIR": "assistant.config",
+    "Briefing": "assistant.briefing.build",
+    "EXAMPLE_TOPICS": "assistant.briefing.build",
+    "BRIEF_FORMATS": "assistant.briefing.export",
+    "render_briefing": "assistant.briefing.export",
+    "export_briefing": "assistant.briefing.export",
+    "briefing_html": "assistant.briefing.export",
+    "default_brief_filename": "assistant.briefing.export",
+    "pipeline_fingerprint": "assistant.ingestion",
+}
+_RENAMED = {"BRIEF_FORMATS": "FORMATS", "render_briefing": "render", "export_briefing": "export",
+            "briefing_html": "to_html", "default_brief_filename": "default_filename"}
+
+__all__ = [
+    "Assistant", "Answer", "Citation", "Passage", "Filters", "Briefing", "IngestReport", "DocumentRow",
+    "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS", "REFUSAL_PREFIX", "NO_DATE",
+    "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
+    "pipeline_fingerprint", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",
+    "AssistantError", "InputError", "StoreError", "EmptyStoreError", "EmbedderMismatchError",
+    "ChromaUnavailableError", "EmbedderError", "ConfigError", "LLMError", "GoldSetError",
+]
 
 
 def __getattr__(name: str):
-    # Lazy: `assistant --help` and the data classes should not pay for chromadb/langchain imports.
-    if name == "Assistant":
-        from assistant.api import Assistant
-
-        return Assistant
-    raise AttributeError(name)
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), _RENAMED.get(name, name))
+    raise AttributeError(f"module 'assistant' has no attribute '{name}'")

@@ -16,7 +16,8 @@ from assistant.answering.extractive import DocInfo, answer_question, combine
 from assistant.ingestion import IngestReport, ingest_paths
 from assistant.models import Answer, Passage
 from assistant.answering.question import analyse, resolve, split_subjects
-from assistant.retrieval.hybrid import Filters, HybridRetriever
+from assistant.models import Filters
+from assistant.retrieval.hybrid import HybridRetriever
 from core.errors import ConfigError, EmptyStoreError
 from vectorstore.catalog import DocumentRow
 from vectorstore.store import VectorStore

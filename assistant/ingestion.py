@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -123,3 +124,22 @@ def ingest_paths(paths: list[str], store: VectorStore,
     if progress and total:
         progress(total, total)
     return report
+
+
+def pipeline_fingerprint() -> str:
+    """Hash of the code that turns files into chunks.
+
+    Re-ingest skips files whose bytes did not change, so without this a cached store would keep
+    chunks made by older cleaning or chunking code and the eval would measure the past.
+    """
+    import core
+    import ingest
+    import vectorstore
+
+    files = [Path(__file__)]
+    for package in (core, ingest, vectorstore):
+        files.extend(sorted(Path(package.__file__).parent.glob("*.py")))
+    digest = hashlib.sha1()
+    for f in files:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()

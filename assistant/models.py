@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol
+
+from core.errors import ConfigError
 
 REFUSAL_PREFIX = "资料中没有找到"
 NO_DATE = "日期不详"
@@ -41,6 +46,51 @@ class Passage:
     start: int
     end: int
     score: float = 0.0
+
+
+_DATE_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+class _Dated(Protocol):
+    source: str
+    date: str
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict answers to some sources and/or a publication date range (ISO prefixes compare as text).
+
+    Dates are checked here, once for every caller: 2023, 2023-08 or 2023-08-31.
+    """
+
+    sources: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+
+    def __post_init__(self) -> None:
+        for name, value in (("date_from", self.date_from), ("date_to", self.date_to)):
+            if value and not _DATE_PREFIX.fullmatch(value):
+                flag = "--" + name.replace("_", "-")
+                raise ConfigError(f"日期「{value}」格式不对（{flag}）：请写成 2023、2023-05 或 2023-05-01")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.sources or self.date_from or self.date_to)
+
+    def allowed_sources(self, documents: Iterable[_Dated]) -> list[str] | None:
+        """The sources of documents that pass; None when nothing is filtered."""
+        if not self.active:
+            return None
+        keep = []
+        for row in documents:
+            if self.sources and row.source not in self.sources:
+                continue
+            if self.date_from and (not row.date or row.date < self.date_from[: len(row.date)]):
+                continue
+            if self.date_to and (not row.date or row.date[: len(self.date_to)] > self.date_to):
+                continue
+            keep.append(row.source)
+        return keep
 
 
 @dataclass

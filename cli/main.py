@@ -6,7 +6,6 @@ import functools
 import importlib
 import json
 import logging
-import re
 import os
 import sys
 from pathlib import Path
@@ -190,14 +189,11 @@ def read_batch(path: Path) -> list[dict]:
 @friendly_errors
 def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answerer, sources, date_from, date_to):
     """Answer a question with its sources."""
-    from assistant.retrieval.hybrid import Filters
+    from assistant.models import Filters
 
     if bool(question) == bool(batch):
         raise click.UsageError("give either a QUESTION or --batch FILE.jsonl")
     a = make_assistant(store, chroma_url, embedder, retriever=retriever, answerer=answerer)
-    for flag, value in (("--date-from", date_from), ("--date-to", date_to)):
-        if value and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            raise ConfigError(f"{flag} '{value}' is not a date like 2023, 2023-08 or 2023-08-31")
     keys = tuple(a.source_key(s) for s in sources)
     unknown = [s for s, k in zip(sources, keys) if a.store.catalog.document(k) is None]
     if unknown:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import platformdirs
 
-from assistant.config import APP, SAMPLE_DIR
+from assistant import APP, SAMPLE_DIR, pipeline_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -23,25 +22,6 @@ def default_eval_store(embedder: str | None = None) -> Path:
         return Path(os.environ["ASSISTANT_EVAL_STORE"])
     suffix = f"-{re.sub(r'[^A-Za-z0-9_.-]+', '_', embedder)}" if embedder else ""
     return Path(platformdirs.user_cache_dir(APP)) / f"sample-store{suffix}"
-
-
-def pipeline_fingerprint() -> str:
-    """Hash of the code that turns files into chunks.
-
-    Re-ingest skips files whose bytes did not change, so without this a cached store would keep
-    chunks made by older cleaning or chunking code and the eval would measure the past.
-    """
-    import assistant.ingestion
-    import ingest
-    import vectorstore
-
-    files = [Path(assistant.ingestion.__file__)]
-    for package in (ingest, vectorstore):
-        files.extend(sorted(Path(package.__file__).parent.glob("*.py")))
-    digest = hashlib.sha1()
-    for f in files:
-        digest.update(f.name.encode() + b"\0" + f.read_bytes())
-    return digest.hexdigest()
 
 
 def _file_names(paths: tuple[str, ...]) -> set[str]:

@@ -6,7 +6,6 @@
 
 # No `from __future__ import annotations`: gr.api reads ask_api's real annotations to describe /ask.
 import logging
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,8 +15,8 @@ import gradio as gr
 
 from assistant.api import Assistant
 from assistant.models import Answer
-from assistant.retrieval.hybrid import Filters
-from core.errors import AssistantError, EmptyStoreError
+from assistant.models import Filters
+from core.errors import AssistantError, ConfigError, EmptyStoreError
 from ui import render
 from ui.brief_tab import build_brief_tab
 from ui.feedback import FILE_NAME, FeedbackLog, export_feedback, make_record, summary
@@ -28,7 +27,6 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 TITLE = "工会问答助手"
 EMPTY_STORE = "资料库里还没有文档：请先到「文档」页上传文件并点「导入」。"
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 PLACEHOLDER = (
     "### 你好！我是工会问答助手\n"
@@ -59,11 +57,10 @@ def chat_messages(turns: list[Turn], pending: str = "", pending_html: str = "") 
 
 def make_filters(sources: list[str] | None, date_from: str, date_to: str) -> Filters:
     """Filters from the filter widgets; a malformed date is the user's mistake, reported in Chinese."""
-    date_from, date_to = (date_from or "").strip(), (date_to or "").strip()
-    for d in (date_from, date_to):
-        if d and not _DATE.match(d):
-            raise gr.Error(f"日期「{d}」格式不对：请写成 2023、2023-05 或 2023-05-01")
-    return Filters(tuple(sources or ()), date_from, date_to)
+    try:
+        return Filters(tuple(sources or ()), (date_from or "").strip(), (date_to or "").strip())
+    except ConfigError as exc:
+        raise gr.Error(str(exc)) from exc
 
 
 class ChatApp:

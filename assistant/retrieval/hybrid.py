@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.models import Passage
+from assistant.models import Filters, Passage
 from core.text import normalize_query
 from core.text import tokenize
 from vectorstore.store import VectorStore
@@ -19,29 +17,6 @@ log = logging.getLogger(__name__)
 
 RRF_K = 60
 CANDIDATES = 30
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict retrieval to some sources and/or a publication date range (ISO prefixes compare as text)."""
-
-    sources: tuple[str, ...] = ()
-    date_from: str = ""
-    date_to: str = ""
-
-    def allowed_sources(self, store: VectorStore) -> list[str] | None:
-        if not (self.sources or self.date_from or self.date_to):
-            return None
-        keep = []
-        for row in store.documents():
-            if self.sources and row.source not in self.sources:
-                continue
-            if self.date_from and (not row.date or row.date < self.date_from[: len(row.date)]):
-                continue
-            if self.date_to and (not row.date or row.date[: len(self.date_to)] > self.date_to):
-                continue
-            keep.append(row.source)
-        return keep
 
 
 def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
@@ -93,7 +68,7 @@ class HybridRetriever(BaseRetriever):
     def passages(self, query: str, k: int | None = None) -> list[Passage]:
         k = k or self.k
         query = normalize_query(query)
-        sources = self.filters.allowed_sources(self.store)
+        sources = self.filters.allowed_sources(self.store.documents())
         if sources == []:
             return []
         rankings = []

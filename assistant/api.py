@@ -8,16 +8,19 @@ import uuid
 from pathlib import Path
 from typing import Callable, Iterator
 
-from assistant.briefing.build import Briefing, build_briefing
+from assistant.answering import ANSWERERS, Answerer
 from assistant.answering.citations import check_answer
+from assistant.answering.followup import resolve
+from assistant.answering.question import analyse
+from assistant.article import Article
+from assistant.briefing.build import Briefing, build_briefing
 from assistant.config import Settings, load_settings
 from assistant.examples import example_questions
-from assistant.answering.extractive import DocInfo, answer_question, combine
 from assistant.ingestion import IngestReport, ingest_paths
-from assistant.models import Answer, Passage
-from assistant.answering.question import analyse, resolve, split_subjects
-from assistant.models import Filters
+from assistant.library import ArticleCache, StoreLibrary
+from assistant.models import Answer, Filters, Passage
 from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.rerank import RERANKERS
 from core.errors import ConfigError, EmptyStoreError
 from vectorstore.catalog import DocumentRow
 from vectorstore.store import VectorStore
@@ -38,31 +41,40 @@ class Assistant:
         self.settings = settings or load_settings(store=store, chroma_url=chroma_url, embedder=embedder,
                                                   retriever=retriever, answerer=answerer, top_k=top_k)
         s = self.settings
+        RERANKERS.check(s.rerank)
+        ANSWERERS.check(s.answerer)
         self.store = VectorStore(s.store, s.chroma_url, s.embedder, s.collection)
-        self._docs: dict[tuple[str, str], DocInfo] = {}
-        self._llm = None
+        self._articles = ArticleCache(self.store)
+        self._retriever: HybridRetriever | None = None
+        self._answerer: Answerer | None = None
         self._examples: tuple[tuple, list[str]] = ((), [])
 
     # -- documents --
     def ingest(self, paths: list[str | Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
         report = ingest_paths([str(p) for p in paths], self.store, progress)
-        self._docs.clear()
+        self._articles.clear()
         return report
 
     def documents(self) -> list[DocumentRow]:
         return self.store.documents()
 
+    def document(self, source: str) -> DocumentRow | None:
+        return self.store.document(self.source_key(source))
+
     def source_key(self, source: str) -> str:
         """The stored name of a document given as any spelling of its path (or as stored)."""
-        if self.store.catalog.document(source) is not None:
+        if self.store.document(source) is not None:
             return source
         return str(Path(source).expanduser().resolve())
 
     def document_text(self, source: str) -> str | None:
-        return self.store.catalog.document_text(self.source_key(source))
+        return self.store.document_text(self.source_key(source))
+
+    def article(self, source: str) -> Article:
+        return self._articles.get(self.source_key(source))
 
     def remove(self, source: str) -> bool:
-        self._docs.clear()
+        self._articles.clear()
         return self.store.remove(self.source_key(source))
 
     def stats(self) -> dict:
@@ -70,26 +82,38 @@ class Assistant:
 
     def example_questions(self, limit: int = 5) -> list[str]:
         """Questions drawn from the stored articles that this assistant answers (recomputed when documents change)."""
-        key = tuple((d.source, d.content_hash) for d in self.documents())
+        rows = self.documents()
+        key = tuple((d.source, d.content_hash) for d in rows)
         if self._examples[0] != key:
-            self._examples = (key, example_questions(self, limit))
+            articles = (self._articles.get(d.source) for d in rows)
+            self._examples = (key, example_questions(articles, self.ask, limit))
         return self._examples[1]
 
     def brief(self, topic: str, **opts) -> Briefing:
         """A trainer's briefing on a topic: initiatives, key figures, timeline, quiz and sources, every fact cited.
         Briefing.no_material is True when the articles do not cover the topic."""
-        return build_briefing(self, topic, **opts)
+        self._require_documents()
+        library = StoreLibrary(self._hybrid(), self._articles)
+        return build_briefing(topic, lambda query, k: self.retrieve(query, k=k), library.articles,
+                              self.store.catalog.idf, **opts)
 
     # -- questions --
+    def _hybrid(self) -> HybridRetriever:
+        """Built once: a configured cross-encoder loads once, not per question."""
+        if self._retriever is None:
+            s = self.settings
+            self._retriever = HybridRetriever(store=self.store, mode=s.retriever, k=s.top_k,
+                                              reranker=RERANKERS.create(s.rerank))
+        return self._retriever
+
     def retriever(self, filters: Filters | None = None, k: int | None = None) -> HybridRetriever:
-        s = self.settings
-        return HybridRetriever(store=self.store, mode=s.retriever, k=k or s.top_k,
-                               filters=filters or Filters(), rerank=s.rerank)
+        """A LangChain retriever over the store (sharing this Assistant's reranker)."""
+        return self._hybrid().model_copy(update={"filters": filters or Filters(), "k": k or self.settings.top_k})
 
     def retrieve(self, question: str, k: int = 10, history: list[dict] | None = None,
                  filters: Filters | None = None) -> list[Passage]:
         self._require_documents()
-        return self.retriever(filters, k).passages(analyse(resolve(question, history)).search)
+        return self._hybrid().passages(analyse(resolve(question, history)).search, k=k, filters=filters)
 
     def ask(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
             id: str | None = None) -> Answer:
@@ -109,12 +133,9 @@ class Assistant:
         self._require_documents()
         resolved = resolve(question, history)
         q = analyse(resolved)
-        passages = self.retriever(filters).passages(q.search)
-        if self.settings.answerer == "llm":
-            answer = yield from self._llm_answerer().stream(question, resolved, passages, self._doc_info)
-        else:
-            answer = self._extract(question, resolved, q, passages, filters)
-            yield answer.answer
+        library = StoreLibrary(self._hybrid(), self._articles, filters)
+        passages = library.passages(q.search)
+        answer = yield from self._answering().stream(question, q, passages, library)
         problems = [] if answer.refused else check_answer(answer.answer, answer.citations)
         if problems:  # never expected from the extractive answerer; an LLM answer may trip it
             log.warning("answer to %r failed its citation check: %s", question, problems)
@@ -124,37 +145,10 @@ class Assistant:
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
 
-    def _extract(self, question: str, resolved: str, q, passages: list[Passage], filters: Filters | None) -> Answer:
-        """Extractive answer; a question naming several places is answered place by place."""
-        retriever = self.retriever(filters)
-        parts = split_subjects(q)
-        if not parts:
-            found = retriever.with_best_document(passages)
-            return answer_question(question, resolved, found, self._doc_info(found), self.store.catalog)
-        answers = []
-        for entity, sub in parts:
-            found = retriever.with_best_document(retriever.passages(analyse(sub).search))
-            answers.append((entity, answer_question(question, sub, found, self._doc_info(found), self.store.catalog)))
-        return combine(question, answers, passages)
-
-    def _doc_info(self, passages: list[Passage]) -> dict[str, DocInfo]:
-        """Cleaned texts of the passages' documents, cached by content: another process may re-ingest."""
-        out = {}
-        for p in {p.source: p for p in reversed(passages)}.values():  # one look-up per document
-            row = self.store.catalog.document(p.source)
-            key = (p.source, row.content_hash if row else "")
-            if key not in self._docs:
-                self._docs[key] = DocInfo(self.store.catalog.document_text(p.source) or "", p.title, p.date,
-                                          row.author if row else "")
-            out[p.source] = self._docs[key]
-        return out
-
-    def _llm_answerer(self):
-        if self._llm is None:
-            from assistant.answering.llm import LLMAnswerer
-
-            self._llm = LLMAnswerer(self.settings)
-        return self._llm
+    def _answering(self) -> Answerer:
+        if self._answerer is None:
+            self._answerer = ANSWERERS.create(self.settings.answerer, self.settings)
+        return self._answerer
 
     def _require_documents(self) -> None:
         if not self.store.documents():

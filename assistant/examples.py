@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
 
-from assistant.article import countable_figures, describe_document, is_prose, place_of, what_it_counts
-from core.text import split_sentences
+from assistant.article import Article
+from assistant.figures import countable_figures, what_it_counts
+from assistant.models import Answer
+from core.names import place_of
+from core.numbers import unit_class
+from core.text import is_prose, split_sentences
 
-if TYPE_CHECKING:
-    from assistant.api import Assistant
-
-_UNIT_WORD = {"名": "人", "位": "人"}
 # Counted phrases that read as actions, not things ("县级工会争取", "比上年增加"): poor questions.
 _ACTIONISH = re.compile(r"争取|荣获|获得|下沉|增加|比上年|要|参加|达成|慰问|评选")
 _OWN_SCOPE = re.compile(r"全市|全县|全区|我市|我县|本市")
@@ -22,12 +22,12 @@ def figure_question(organisation: str, counted: str, unit: str) -> str:
         return f"{organisation}{counted}是多少？"
     if unit == "元":
         return f"{organisation}{counted}是多少钱？"
-    return f"{organisation}{counted}有多少{_UNIT_WORD.get(unit, unit)}？"
+    return f"{organisation}{counted}有多少{unit_class(unit)}？"
 
 
-def candidates(text: str, title: str, date: str):
+def candidates(article: Article):
     """(question, figure as written) for the figure sentences of one article, in reading order."""
-    article = describe_document(text, title, date)
+    text = article.text
     for s, e in split_sentences(text):
         sentence = text[s:e]
         figures = countable_figures(sentence) if is_prose(sentence) else []
@@ -42,15 +42,15 @@ def candidates(text: str, title: str, date: str):
             yield figure_question(organisation, counted, f.unit), f.raw
 
 
-def example_questions(assistant: Assistant, limit: int = 5, per_article: int = 1) -> list[str]:
+def example_questions(articles: Iterable[Article], ask: Callable[[str], Answer], limit: int = 5,
+                      per_article: int = 1) -> list[str]:
     """Up to `limit` questions, at most `per_article` from each article, that the assistant answers with
     the very figure they were made from (so every example shown to staff is known to work)."""
     found: list[str] = []
-    for row in assistant.documents():
-        text = assistant.document_text(row.source) or ""
+    for article in articles:
         kept = 0
-        for question, figure in candidates(text, row.title, row.date):
-            answer = assistant.ask(question)
+        for question, figure in candidates(article):
+            answer = ask(question)
             if not answer.refused and figure in answer.answer:
                 found.append(question)
                 kept += 1

@@ -104,6 +104,7 @@ class Answer:
     resolved_question: str = ""  # the question after follow-up resolution
     flagged: bool = False  # LLM answer contained a claim its citations did not support
     missing: list[str] = field(default_factory=list)  # on refusal: entities/years the evidence lacks
+    refusal_reason: str = ""  # on refusal: which check refused and what was missing
     latency_ms: float = 0.0
 
     def to_text(self) -> str:
@@ -127,6 +128,7 @@ class Answer:
             "answer": self.answer,
             "refused": self.refused,
             "flagged": self.flagged,
+            **({"refusal_reason": self.refusal_reason} if self.refused else {}),
             "citations": [
                 {k: v for k, v in asdict(c).items() if k != "passage"} for c in self.citations
             ],

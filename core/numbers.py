@@ -187,13 +187,14 @@ def parse_number(s: str) -> float | None:
     return None if figure is None else figure[0]
 
 
-def _unit_class(unit: str) -> str:
+def unit_class(unit: str) -> str:
+    """名 and 位 count people, like 人."""
     return _UNIT_CLASS.get(unit, unit)
 
 
 def _figures_equal(a: tuple[float, str], b: tuple[float, str]) -> bool:
     same_value = math.isclose(a[0], b[0], rel_tol=1e-9, abs_tol=1e-9)
-    same_unit = not a[1] or not b[1] or _unit_class(a[1]) == _unit_class(b[1])
+    same_unit = not a[1] or not b[1] or unit_class(a[1]) == unit_class(b[1])
     return same_value and same_unit
 
 

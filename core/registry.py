@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from core.errors import ConfigError
+from core.errors import AssistantError, ConfigError
 
 T = TypeVar("T")
 
@@ -16,11 +16,13 @@ class Registry(Generic[T]):
     >>> rerankers = Registry("reranker"); rerankers.add("none", lambda arg: None)
     """
 
-    def __init__(self, family: str) -> None:
+    def __init__(self, family: str, error: type[AssistantError] = ConfigError) -> None:
         self.family = family
-        self._factories: dict[str, Callable[[str], T]] = {}
+        self.error = error
+        self._factories: dict[str, Callable[..., T]] = {}
 
-    def add(self, name: str, factory: Callable[[str], T]) -> None:
+    def add(self, name: str, factory: Callable[..., T]) -> None:
+        """factory(argument, *context): argument is the rest of a prefix name ("" otherwise)."""
         self._factories[name] = factory
 
     def names(self) -> list[str]:
@@ -30,15 +32,15 @@ class Registry(Generic[T]):
         """Raise ConfigError naming the choices when spec names nothing registered."""
         self._lookup(spec)
 
-    def create(self, spec: str) -> T:
+    def create(self, spec: str, *context) -> T:
         factory, argument = self._lookup(spec)
-        return factory(argument)
+        return factory(argument, *context)
 
-    def _lookup(self, spec: str) -> tuple[Callable[[str], T], str]:
+    def _lookup(self, spec: str) -> tuple[Callable[..., T], str]:
         spec = (spec or "").strip()
         if spec in self._factories and not spec.endswith(":"):
             return self._factories[spec], ""
         for name, factory in self._factories.items():
             if name.endswith(":") and spec.startswith(name) and len(spec) > len(name):
                 return factory, spec[len(name):]
-        raise ConfigError(f"unknown {self.family} '{spec}'; choose one of: {', '.join(self.names())}")
+        raise self.error(f"unknown {self.family} '{spec}'; choose one of: {', '.join(self.names())}")

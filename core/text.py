@@ -7,8 +7,11 @@ sentence splitter and the same jieba tokenizer, so a question's words meet a doc
 from __future__ import annotations
 
 import logging
+import math
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 import jieba
@@ -115,3 +118,20 @@ def _tokens(text: str) -> tuple[str, ...]:
         if tok and tok not in STOPWORDS and _TOKEN.fullmatch(tok):
             out.append(tok)
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """How many chunks hold each of some terms, read from the store once per question, so that scoring
+    is a pure function. Asking for a term that was not read is a bug, hence the KeyError."""
+
+    chunks: int
+    freq: Mapping[str, int]
+
+    def doc_freq(self, term: str) -> int:
+        return self.freq[term]
+
+    def idf(self, term: str) -> float:
+        """BM25-style inverse document frequency over the chunks."""
+        df = self.freq[term]
+        return math.log(1 + (self.chunks - df + 0.5) / (df + 0.5))

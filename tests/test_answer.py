@@ -9,8 +9,10 @@ import pytest
 
 from assistant.answering.citations import check_answer, split_claims
 from assistant.models import REFUSAL_PREFIX, Citation
-from assistant.answering.question import analyse, resolve, split_subjects
-from assistant.retrieval.hybrid import Filters
+from assistant.answering.followup import resolve
+from assistant.answering.plan import split_subjects
+from assistant.answering.question import analyse
+from assistant.models import Filters
 from core.errors import EmptyStoreError
 
 FIGURES = [

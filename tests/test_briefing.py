@@ -14,9 +14,11 @@ from lxml import etree
 
 from cli.brief import brief_command
 from assistant.briefing.export import export, md_escape, to_docx, to_html, to_markdown
-from assistant.article import countable_figures, entities, figure_options, format_figure, what_it_counts
+from assistant.briefing.quiz_text import figure_options
+from assistant.figures import countable_figures, format_figure, what_it_counts
+from core.names import mentions as entities
 from assistant.briefing.build import (BLANK, Briefing, Initiative, KeyFigure, QuizItem, SourceEntry, Statement,
-                                build_briefing, parse_topic)
+                                parse_topic)
 from assistant.models import Citation
 from core.numbers import Figure, extract_figures, figure_in_text, same_figure
 
@@ -27,7 +29,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 @pytest.fixture(scope="module")
 def briefings(sample_assistant) -> dict[str, Briefing]:
-    return {topic: build_briefing(sample_assistant, topic) for topic in COVERED + UNCOVERED}
+    return {topic: sample_assistant.brief(topic) for topic in COVERED + UNCOVERED}
 
 
 def file_of(c: Citation) -> str:

@@ -57,9 +57,9 @@ def test_chunk_counts_and_spans(sample_assistant):
     assert 35 <= stats["chunks"] <= 70
     catalog = sample_assistant.store.catalog
     rows = catalog.chunks(sorted(catalog.chunk_ids()))
-    for source, _idx, start, end, text in rows.values():
-        assert sample_assistant.document_text(source)[start:end] == text
-        assert len(text) <= 400
+    for row in rows.values():
+        assert sample_assistant.document_text(row.source)[row.start:row.end] == row.text
+        assert len(row.text) <= 400
     assert sample_assistant.store.collection.count() == stats["chunks"]
 
 

@@ -9,14 +9,13 @@ written before that commit, so a crash leaves at most orphan vectors that a reru
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.documents import Chunk, Document
-from core.text import tokenize
+from core.text import TermStats, tokenize
 from vectorstore.sqlite import open_sqlite
 
 log = logging.getLogger(__name__)
@@ -35,6 +34,18 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS furniture (line TEXT, source TEXT, PRIMARY KEY (line, source));
 """
 
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    """A stored chunk of a ready document; start/end index into its document's cleaned text."""
+
+    id: str
+    source: str
+    index: int
+    start: int
+    end: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -143,8 +154,8 @@ class Catalog:
             return {r[0] for r in self._db.execute("SELECT id FROM chunks")}
         return {r[0] for r in self._db.execute("SELECT id FROM chunks WHERE source = ?", (source,))}
 
-    def chunks(self, ids: list[str]) -> dict[str, tuple[str, int, int, int, str]]:
-        """id → (source, idx, start, end, text) for the ids of ready documents."""
+    def chunks(self, ids: list[str]) -> dict[str, ChunkRow]:
+        """id → chunk, for the ids of ready documents."""
         out = {}
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
@@ -153,17 +164,17 @@ class Catalog:
                 f'ON d.source = c.source WHERE d.status = \'ready\' AND c.id IN ({",".join("?" * len(part))})',
                 part,
             )
-            out.update((r[0], r[1:]) for r in rows)
+            out.update((r[0], ChunkRow(*r)) for r in rows)
         return out
 
-    def chunk_at(self, source: str, start: int, end: int) -> tuple[str, int, int, str] | None:
-        """(id, start, end, text) of the first chunk of a ready document that covers [start, end)."""
+    def chunk_at(self, source: str, start: int, end: int) -> ChunkRow | None:
+        """The first chunk of a ready document that covers [start, end)."""
         row = self._db.execute(
-            'SELECT c.id, c.start, c."end", c.text FROM chunks c JOIN documents d ON d.source = c.source '
+            'SELECT c.id, c.source, c.idx, c.start, c."end", c.text FROM chunks c JOIN documents d ON d.source = c.source '
             "WHERE c.source = ? AND d.status = 'ready' AND c.start <= ? AND c.\"end\" >= ? ORDER BY c.idx LIMIT 1",
             (source, start, end),
         ).fetchone()
-        return tuple(row) if row else None
+        return ChunkRow(*row) if row else None
 
     def count_chunks(self) -> int:
         return self._db.execute(
@@ -181,8 +192,11 @@ class Catalog:
 
     def idf(self, token: str) -> float:
         """BM25-style inverse document frequency of a token over the chunks."""
-        n, df = self.count_chunks(), self.doc_freq(token)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return self.term_stats([token]).idf(token)
+
+    def term_stats(self, terms: list[str]) -> TermStats:
+        """Chunk frequencies of the terms and the chunk count, read once for a whole question."""
+        return TermStats(self.count_chunks(), {t: self.doc_freq(t) for t in terms})
 
     def keyword_search(self, query: str, k: int = 20, sources: list[str] | None = None) -> list[tuple[str, float]]:
         """(chunk id, BM25 score, higher is better) for chunks sharing any query token."""

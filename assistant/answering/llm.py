@@ -6,18 +6,19 @@ Configured by ASSISTANT_LLM_BASE_URL, ASSISTANT_LLM_MODEL and ASSISTANT_LLM_API_
 from __future__ import annotations
 
 import logging
-from typing import Callable, Iterator
-
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
+from assistant.answering.base import ANSWERERS, AnswerStream, Library
 from assistant.answering.citations import Evidence, make_citation, split_claims, unsupported_figures
+from assistant.answering.compose import refusal
+from assistant.answering.question import Question
+from assistant.article import Article
 from assistant.config import PROMPTS_DIR, Settings
-from assistant.answering.extractive import DocInfo, refusal
 from assistant.models import REFUSAL_PREFIX, Answer, Passage
+from core.errors import ConfigError, LLMError
 from core.numbers import extract_figures
 from core.text import split_sentences
-from core.errors import ConfigError, LLMError
 
 log = logging.getLogger(__name__)
 
@@ -58,24 +59,23 @@ class LLMAnswerer:
                          timeout=settings.llm_timeout, max_retries=1, streaming=True)
         self.chain = load_prompt() | llm | StrOutputParser()
 
-    def stream(self, question: str, resolved: str, passages: list[Passage],
-               doc_info: Callable[[list[Passage]], dict[str, DocInfo]]) -> Iterator[str]:
+    def stream(self, question: str, q: Question, passages: list[Passage], library: Library) -> AnswerStream:
         """Yields tokens; returns (via StopIteration) the checked Answer."""
         if not passages:
-            return refusal(question, [], [])
+            return refusal(question, [], [], "检索检查：没有找到相关段落")
         pieces = []
         try:
-            for token in self.chain.stream({"context": format_context(passages), "question": resolved}):
+            for token in self.chain.stream({"context": format_context(passages), "question": q.text}):
                 pieces.append(token)
                 yield token
         except Exception as exc:  # openai/httpx raise many types; the user needs the endpoint named
             raise LLMError(f"the LLM endpoint failed: {exc}") from exc
-        return self.check("".join(pieces).strip(), question, passages, doc_info(passages))
+        return self.check("".join(pieces).strip(), question, passages, library.articles(passages))
 
-    def check(self, raw: str, question: str, passages: list[Passage], docs: dict[str, DocInfo]) -> Answer:
+    def check(self, raw: str, question: str, passages: list[Passage], docs: dict[str, Article]) -> Answer:
         """Keep only claims whose figures appear in the cited sentences; cite each by its exact sentence."""
         if not raw or raw.startswith(REFUSAL_PREFIX):
-            return refusal(question, [], passages)
+            return refusal(question, [], passages, "模型回答：资料中没有答案")
         citations, parts, flagged = [], [], False
         for claim, numbers in split_claims(raw):
             cited = [passages[n - 1] for n in numbers if 1 <= n <= len(passages)]
@@ -96,7 +96,10 @@ class LLMAnswerer:
                 markers.append(f"[{existing.n}]")
             parts.append(claim + "".join(markers))
         if not parts:
-            answer = refusal(question, [], passages)
+            answer = refusal(question, [], passages, "出处检查：模型的每句话都没有通过引用核对")
             answer.flagged = flagged
             return answer
         return Answer(question=question, answer="".join(parts), refused=False, citations=citations, flagged=flagged)
+
+
+ANSWERERS.add("llm", lambda _arg, settings: LLMAnswerer(settings))

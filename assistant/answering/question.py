@@ -6,12 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import jieba
-import jieba.posseg as pseg
-
+from core.names import question_entities
 from core.numbers import extract_figures
-from core.text import normalize_query
-from core.text import tokenize
+from core.text import ASKED_YEAR, normalize_query, tokenize
 
 # Kind of question, checked in order; the first pattern that matches wins.
 _KINDS = [
@@ -42,8 +39,6 @@ _QUESTION_WORDS = set(
     "多少 几 哪 哪些 哪个 哪里 什么 怎么 怎样 如何 是否 吗 呢 谁 请问 一下 介绍 了 建 建了 有 共 "
     "一共 总共 分别 达到 为 是 哪一年 何时 时候 年份 这个 那个 数字 这 那 其 该 它 搞 做 干 弄 办 包括 包含".split()
 )
-_PLACE_SUFFIX = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:省|市|县|区|州|镇|乡|旗|盟)$")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年?(?!\d)")
 # Question phrasing, blanked out before tokenising so "多少家新就业" does not become the token "家新".
 _ASKING = re.compile(
     r"(?:是|有|达到?|为)?(?:多少|几)(?:万|千|亿)?[家人名个处场次张册元本项位种批届年]?|百分之几|哪一?年|"
@@ -53,12 +48,8 @@ _ASKING = re.compile(
     r"资料[里中]|文章[里中]?|报道[里中]?|这篇|那篇|稿子|总数|总量|数量|数目|总额|[?？!！。,，]"
 )
 _COUNTED = re.compile(r"(?:多少|几)(?:万|千|亿)?([家个处场次张册本项种批届]|钱|元)([^?？,，。!！]*)")
-_REFERS_BACK = re.compile(r"这个|这些|那个|该数字|此")  # about the previous answer itself: keep its question
-_PRONOUN = re.compile(r"他们|她们|它们|该单位|该工会|其中的?|他|她|它|其")
-_SUBJECT = re.compile(r"[\u4e00-\u9fff]{2,8}?[省市县区]?总?工会")
 _TOTAL_OF = re.compile(r"([\u4e00-\u9fff]{2,12})(?:总数|总量|数量|数目|总额)")
 _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|多久")
-_FOLLOW_UP = re.compile(r"^(那|那么|还有|另外|而|再问)|呢[?？]?$|这个|这些|那个|该数字|它|他们|她们|其中|此")
 
 
 @dataclass
@@ -87,29 +78,9 @@ class Question:
         return list(dict.fromkeys(m.group(1) for m in re.finditer(r"(?=([\u4e00-\u9fff]{2}))", rest)))
 
 
-# Tagged as places by jieba but mostly used as ordinary words in questions.
-_NOT_ENTITIES = frozenset({"新建", "新区", "中国", "中华", "全国", "国家"})
-
-
-def _proper_stem(word: str) -> bool:
-    """任城区 → 任城 is a name (tagged or unknown to the dictionary); 工业园区 → 工业园 is a common noun."""
-    stem = re.sub(r"(?:省|市|县|区|州|镇|乡|旗|盟)$", "", word)
-    if len(stem) < 2:
-        return False
-    flags = {p.flag for p in pseg.cut(stem)}
-    return bool(flags & {"ns", "nr", "nt", "nrt"}) or not jieba.dt.FREQ.get(stem)
-
-
 def entities(text: str) -> list[str]:
-    """Places, organisations and people named in a question (jieba POS tags + place suffixes)."""
-    found: list[str] = []
-    for word, flag in pseg.cut(text):
-        word = word.strip()
-        if len(word) < 2 or word in _NOT_ENTITIES or word in _QUESTION_WORDS or word in found:
-            continue
-        if flag in ("ns", "nr", "nt", "nrt") or (_PLACE_SUFFIX.match(word) and _proper_stem(word)):
-            found.append(word)
-    return found
+    """Places, organisations and people a question names (question words are not names)."""
+    return question_entities(text, _QUESTION_WORDS)
 
 
 def analyse(text: str) -> Question:
@@ -129,7 +100,7 @@ def analyse(text: str) -> Question:
         else:  # "补助的三十五万元用于什么？" names money but asks what for
             q.units = set()
     q.entities = entities(norm)
-    q.years = _YEAR.findall(norm)
+    q.years = ASKED_YEAR.findall(norm)
     counted = _COUNTED.search(norm)
     # Only when that phrase asks for the unit being checked (…多少个问题，解决率多少 asks for a %).
     if counted and ("元" if counted.group(1) == "钱" else counted.group(1)) in q.units:
@@ -145,83 +116,9 @@ def analyse(text: str) -> Question:
     return q
 
 
-_CONJ = "和与及、跟同"
-_PIVOT = re.compile(r"分别|各自|各")
-
-
-def split_subjects(q: Question) -> list[tuple[str, str]]:
-    """"南昌工业园区和什邡新就业形态分别建了多少家工会组织？" →
-    [("南昌", "南昌工业园区建了多少家工会组织？"), ("什邡", "什邡新就业形态建了多少家工会组织？")].
-
-    Splits only when two named entities are joined by a conjunction; text after 分别/各 is shared,
-    and a subject that is a bare name borrows the last subject's qualifier (南昌和成都在发展会员上…).
-    """
-    text = q.normalized
-    pivot = _PIVOT.search(text)
-    head, tail = (text[: pivot.start()], text[pivot.end():]) if pivot else (text, "")
-    subjects = [s for s in re.split(f"[{_CONJ}]", head) if s.strip()]
-    named = [(next((e for e in q.entities if e in s), None), s) for s in subjects]
-    if len(named) < 2 or any(e is None for e, _ in named):
-        return []
-    if not pivot:  # "什邡和南昌建了多少…": the predicate follows the last name
-        last_entity, last = named[-1]
-        tail = last[last.index(last_entity) + len(last_entity):]
-        named[-1] = (last_entity, last_entity)
-    qualifier = named[-1][1][named[-1][1].index(named[-1][0]) + len(named[-1][0]):]
-    return [(e, (s if s.strip() != e else e + qualifier) + tail) for e, s in named]
-
-
 def _without_subject(phrase: str, q: Question) -> str:
     for e in q.entities:
         phrase = re.sub(rf"{re.escape(e)}[省市县区]?(?:总?工会)?", "", phrase)
     return re.sub(r"^[的在了]+|[的有是为共了]+$", "", phrase)
 
 
-def place_stem(name: str) -> str:
-    """成都市 → 成都: articles often drop the suffix (我市, 成都职工卡)."""
-    stem = re.sub(r"(?:省|市|县|区|州|镇|乡|旗|盟|总工会|工会)+$", "", name)
-    return stem if len(stem) >= 2 else name
-
-
-def is_follow_up(text: str) -> bool:
-    """Short and either pointing back (那…呢, 这个, 他们) or naming nobody (发展会员多少人？)."""
-    norm = normalize_query(text)
-    return len(norm) <= 16 and (bool(_FOLLOW_UP.search(norm)) or not entities(norm))
-
-
-_FILLER = re.compile(r"^(那么?|还有|另外|而|再问)|这个数字|这个|这些|那个|该数字|呢|[?？。]$")
-
-
-def resolve(text: str, history: list[dict] | None) -> str:
-    """Rewrite a follow-up (那南昌呢？ / 这个数字是哪一年的？) into a standalone question."""
-    previous = [_text(m) for m in (history or []) if m.get("role") == "user" and _text(m)]
-    if not previous or not is_follow_up(text):
-        return text
-    prev = normalize_query(resolve(previous[-1], [{"role": "user", "content": p} for p in previous[:-1]]))
-    now = normalize_query(text)
-    stripped = _FILLER.sub("", now).strip()
-    new_ents = entities(now)
-    if new_ents:
-        if analyse(stripped).focus_terms:  # 那南昌的建会率呢？ stands on its own
-            return stripped
-        old_ents = entities(prev)  # 那南昌呢？ — the previous question about another entity
-        for old, new in zip(old_ents, new_ents):
-            prev = prev.replace(old, new)
-        return prev if old_ents else f"{''.join(new_ents)}{prev}"
-    if not _REFERS_BACK.search(now) and analyse(stripped).kind != "fact":
-        # 那他们发展了多少会员？ / 发展会员多少人？ — a new question about the same subject
-        found = _SUBJECT.search(prev)
-        subject = found.group(0) if found else "".join(entities(prev))
-        if _PRONOUN.search(stripped):
-            return _PRONOUN.sub(subject, stripped, count=1)
-        return subject + stripped
-    # 这个数字是哪一年的？ — keep the previous question, ask the new thing about it.
-    return f"{prev.rstrip('？?。')} {stripped}".strip()
-
-
-def _text(message: dict) -> str:
-    """Chat messages may carry content as a string or as Gradio's [{'text': ..., 'type': 'text'}]."""
-    content = message.get("content")
-    if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return content or ""

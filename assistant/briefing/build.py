@@ -13,24 +13,23 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-from assistant.article import (Article, clause_spans, countable_figures, describe_document, entities,
-                                  figure_options, figure_window, format_figure, is_prose, place_of, stem_span,
-                                  what_it_counts)
 from assistant.answering.citations import Evidence, make_citation
-from assistant.answering.extractive import candidate_sentences
+from assistant.answering.harvest import candidate_sentences
+from assistant.article import Article
+from assistant.briefing.quiz_text import figure_options, stem_span
+from assistant.figures import countable_figures, figure_window, format_figure, what_it_counts
 from assistant.models import REFUSAL_PREFIX, Citation, Passage
-from core.numbers import Figure
-from core.text import normalize_query
 from core.errors import ConfigError
-from core.text import tokenize
-
-if TYPE_CHECKING:
-    from assistant.api import Assistant
+from core.names import mentions, place_of
+from core.numbers import Figure
+from core.text import WRITTEN_YEAR, clause_spans, is_prose, normalize_query, tokenize
 
 log = logging.getLogger(__name__)
 IDF = Callable[[str], float]
+Retrieve = Callable[[str, int], list[Passage]]  # (query, k) → ranked passages
+Read = Callable[[list[Passage]], dict[str, Article]]  # passages → their articles by source
 
 MIN_COVERAGE = 0.5
 RETRIEVE_K = 24
@@ -41,7 +40,6 @@ BLANK = "＿＿＿＿"  # full-width: in Markdown "____" would become a rule or 
 EXAMPLE_TOPICS = ("新就业形态劳动者入会", "职工书屋", "产业工人队伍建设改革", "工会进园区")
 ABBREVIATIONS = {"产业工人队伍建设改革": ("产改",)}  # union news names some reforms mostly by short names
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
 @dataclass(frozen=True)
@@ -205,7 +203,7 @@ def relevant_sentences(topic: Topic, passages: list[Passage], docs: dict[str, Ar
         cov = topic.coverage(ev.text, idf)
         if cov >= MIN_COVERAGE:
             doc = docs[ev.passage.source]
-            out.append((-round(cov, 2), doc.is_fragment(ev.start), not any(u for *_, u in entities(ev.text)),
+            out.append((-round(cov, 2), doc.is_fragment(ev.start), not any(u for *_, u in mentions(ev.text)),
                         not countable_figures(ev.text), _Sentence(ev, cov, doc.organisation_at(ev.start, ev.end))))
     return [row[-1] for row in sorted(out, key=lambda row: row[:-1])]
 
@@ -251,7 +249,7 @@ def build_timeline(overview: tuple[Initiative, ...], topic: Topic, idf: IDF) -> 
         best = max(ini.statements, key=lambda st: topic.coverage(st.text, idf))
         spans = clause_spans(best.text)
         i = max(range(len(spans)), key=lambda j: topic.coverage(best.text[slice(*spans[j])], idf))
-        year = _YEAR.search(best.text)
+        year = WRITTEN_YEAR.search(best.text)
         date = year[1] if year and not ini.date.startswith(year[1]) else ini.date
         if date:
             clause = best.text[slice(*stem_span(spans, i, 0, len(best.text)))]
@@ -283,7 +281,7 @@ def quiz_item(b: _Blank, choice: bool, figures: list[Figure], names: dict[bool, 
 
 def name_blank(s: _Sentence) -> _Blank | None:
     """The first union a sentence names, else its first place, as something to ask about."""
-    found = sorted(entities(s.ev.text), key=lambda e: not e[2])
+    found = sorted(mentions(s.ev.text), key=lambda e: not e[2])
     if not found:
         return None
     offset, name, union = found[0]
@@ -306,13 +304,12 @@ def build_quiz(blanks: list[_Blank], docs: dict[str, Article], citer: _Citer, li
     return tuple(quiz_item(b, i % 2 == 0, figures, names, citer.cite(b.sentence.ev)) for i, b in enumerate(chosen))
 
 
-def build_briefing(assistant: Assistant, topic: str, k: int = RETRIEVE_K, quiz_items: int = MAX_QUIZ) -> Briefing:
-    """The briefing on `topic` from the assistant's store; no_material=True when no sentence covers it."""
+def build_briefing(topic: str, retrieve: Retrieve, read: Read, idf: IDF, k: int = RETRIEVE_K,
+                   quiz_items: int = MAX_QUIZ) -> Briefing:
+    """The briefing on `topic` from what `retrieve` finds; no_material=True when no sentence covers it."""
     t = parse_topic(topic)
-    idf = assistant.store.catalog.idf
-    passages = assistant.retrieve(" ".join((t.text, *t.aliases)), k=k)
-    first = {p.source: p for p in reversed(passages)}
-    docs = {src: describe_document(assistant.document_text(src) or "", p.title, p.date) for src, p in first.items()}
+    passages = retrieve(" ".join((t.text, *t.aliases)), k)
+    docs = read(passages)
     sentences = relevant_sentences(t, passages, docs, idf)
     if not sentences:
         log.info("no sentence covers %r; nearest passages: %s", t.text, [p.source for p in passages[:3]])

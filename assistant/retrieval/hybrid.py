@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+from typing import Literal
+
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field, SkipValidation
 
 from assistant.models import Filters, Passage
+from assistant.retrieval.rerank import RERANKERS, Reranker
 from core.text import normalize_query
-from core.text import tokenize
 from vectorstore.store import VectorStore
+
+RetrievalMode = Literal["hybrid", "bm25", "dense"]
 
 log = logging.getLogger(__name__)
 
@@ -28,47 +32,25 @@ def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
     return fused
 
 
-def lexical_overlap(store: VectorStore, query_tokens: list[str], text: str, document: str = "") -> float:
-    """IDF-weighted share of query tokens in the text (0..1); tokens found only elsewhere in its document
-    (e.g. the city named in the headline, "全市" in the passage) earn half. Needs no model."""
-    have, elsewhere = set(tokenize(text)), document
-    weights = {t: store.catalog.idf(t) for t in set(query_tokens) if store.catalog.doc_freq(t)}
-    total = sum(weights.values()) or 1.0
-    return sum(w if t in have else 0.5 * w if t in elsewhere else 0.0 for t, w in weights.items()) / total
-
-
-class CrossEncoderReranker:
-    """A sentence-transformers cross-encoder (e.g. a local bge-reranker folder), when one is configured."""
-
-    def __init__(self, model: str) -> None:
-        from sentence_transformers import CrossEncoder
-
-        self._model = CrossEncoder(model, device="cpu")
-
-    def score_many(self, query: str, texts: list[str]) -> list[float]:
-        return [float(s) for s in self._model.predict([(query, t) for t in texts])]
-
-
 class HybridRetriever(BaseRetriever):
     """mode: 'hybrid' (BM25 + dense, RRF), 'bm25' or 'dense'. Returns chunks as LangChain documents."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     store: VectorStore
-    mode: str = "hybrid"
+    mode: RetrievalMode = "hybrid"
     k: int = 6
     filters: Filters = Filters()
-    rerank: str = "lexical"
-    _cross: CrossEncoderReranker | None = None
+    reranker: SkipValidation[Reranker] = Field(default_factory=lambda: RERANKERS.create("lexical"))
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
                                 ) -> list[LCDocument]:
         return [to_langchain(p) for p in self.passages(query)]
 
-    def passages(self, query: str, k: int | None = None) -> list[Passage]:
+    def passages(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
         k = k or self.k
         query = normalize_query(query)
-        sources = self.filters.allowed_sources(self.store.documents())
+        sources = (filters or self.filters).allowed_sources(self.store.documents())
         if sources == []:
             return []
         rankings = []
@@ -89,35 +71,30 @@ class HybridRetriever(BaseRetriever):
         if not passages:
             return passages
         have = {p.chunk_id for p in passages}
-        rest = sorted(self.store.catalog.chunk_ids(passages[0].source) - have)
+        rest = sorted(self.store.chunk_ids(passages[0].source) - have)
         extra = self._load(rest, dict.fromkeys(rest, 0.0))
         return passages + sorted(extra, key=lambda p: p.start)
 
     def _load(self, ids: list[str], scores: dict[str, float]) -> list[Passage]:
-        rows = self.store.catalog.chunks(ids)
+        rows = self.store.chunks(ids)
         meta = {d.source: d for d in self.store.documents()}
         out = []
         for cid in ids:
             if cid not in rows:
                 continue
-            source, _idx, start, end, text = rows[cid]
-            doc = meta.get(source)
-            out.append(Passage(cid, source, doc.title if doc else "", doc.date if doc else "",
-                               text, start, end, scores[cid]))
+            row = rows[cid]
+            doc = meta.get(row.source)
+            out.append(Passage(cid, row.source, doc.title if doc else "", doc.date if doc else "",
+                               row.text, row.start, row.end, scores[cid]))
         return out
 
     def _rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
-        if not passages or self.rerank == "none":
+        if not passages:
             return passages
-        texts = [f"{p.title}\n{p.text}" for p in passages]
-        documents = {p.source: self.store.catalog.document_text(p.source) or "" for p in passages}
-        if self.rerank.startswith("ce:"):
-            if self._cross is None:
-                self._cross = CrossEncoderReranker(self.rerank[3:])
-            new = self._cross.score_many(query, texts)
-        else:
-            tokens = tokenize(query)
-            new = [lexical_overlap(self.store, tokens, t, documents[p.source]) for t, p in zip(texts, passages)]
+        documents = {p.source: self.store.document_text(p.source) or "" for p in passages}
+        new = self.reranker.scores(query, passages, documents, self.store.term_stats)
+        if new is None:
+            return passages
         # Blend with the fused rank score so neither signal alone decides.
         top = max(p.score for p in passages) or 1.0
         scored = [(0.5 * s + 0.5 * p.score / top, p) for s, p in zip(new, passages)]

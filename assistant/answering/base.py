@@ -1,0 +1,39 @@
+"""What every answerer is given, and what it must give back; the registry that picks one by name."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Protocol
+
+from assistant.answering.citations import Evidence
+from assistant.answering.question import Question
+from assistant.article import Article
+from assistant.models import Answer, Passage
+from core.registry import Registry
+from core.text import TermStats
+
+# An answerer streams text pieces and returns (StopIteration.value) the final Answer.
+AnswerStream = Generator[str, None, Answer]
+
+
+class Library(Protocol):
+    """What an answerer may read for one question: retrieval under the question's filters, the cited
+    articles, term statistics and chunk look-ups. The Assistant provides it; tests provide literals."""
+
+    def passages(self, query: str) -> list[Passage]: ...
+
+    def with_best_document(self, passages: list[Passage]) -> list[Passage]: ...
+
+    def articles(self, passages: list[Passage]) -> dict[str, Article]: ...
+
+    def term_stats(self, terms: list[str]) -> TermStats: ...
+
+    def evidence_at(self, like: Passage, article: Article, span: tuple[int, int]) -> Evidence: ...
+
+
+class Answerer(Protocol):
+    def stream(self, question: str, q: Question, passages: list[Passage], library: Library) -> AnswerStream:
+        """question as asked; q the analysed (follow-up resolved) question; passages retrieved for it."""
+
+
+ANSWERERS: Registry[Answerer] = Registry("answerer")

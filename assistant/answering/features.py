@@ -1,0 +1,98 @@
+"""Features of a candidate sentence, and its score: pure functions of the question, the sentence and the
+question's term statistics (read once per question, no store needed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answering.citations import Evidence
+from assistant.answering.policy import AnswerPolicy
+from assistant.answering.question import Question
+from core.numbers import extract_figures, figure_in_text, unit_class
+from core.text import TermStats, tokenize
+
+
+def coverage(terms: list[str], text: str, stats: TermStats, policy: AnswerPolicy) -> float:
+    """IDF-weighted share of terms that occur in text (substring match survives segmentation differences).
+
+    A missing multi-character term earns partial credit for the share of its characters present: a term
+    the corpus never contains is usually a segmentation artefact (职工卡发了 → 卡发) and earns more, a
+    paraphrase (获得 vs 获) less.
+    """
+    if not terms:
+        return 1.0
+    weights = {t: stats.idf(t) for t in terms}
+    total = sum(weights.values()) or 1.0
+    got = 0.0
+    for t, w in weights.items():
+        if t in text:
+            got += w
+        elif len(t) > 1:
+            share = sum(ch in text for ch in t) / len(t)
+            credit = policy.partial_unknown_term if not stats.doc_freq(t) else policy.partial_known_term
+            got += credit * w * share
+    return got / total
+
+
+def question_terms(q: Question) -> list[str]:
+    """Every term whose statistics scoring this question reads."""
+    return list(dict.fromkeys([*q.terms, *q.focus_terms, *tokenize(q.counted)]))
+
+
+def sentence_units(text: str) -> set[str]:
+    return {unit_class(f.unit) for f in extract_figures(text)}
+
+
+def asked_units(q: Question) -> set[str]:
+    return {unit_class(u) for u in q.units}
+
+
+def focus_terms(q: Question, stats: TermStats) -> list[str]:
+    """The asked-about terms that count: single characters (要, 新) only when nothing longer is asked."""
+    terms = [t for t in q.focus_terms if len(t) > 1 or stats.doc_freq(t)]
+    if any(len(t) > 1 for t in terms):
+        terms = [t for t in terms if len(t) > 1]
+    return terms
+
+
+@dataclass(frozen=True)
+class Features:
+    """What scoring knows about one candidate sentence."""
+
+    focus: float  # coverage of the asked-about terms by the sentence
+    context: float  # coverage of all question terms by the sentence's passage and title
+    rank: int  # of its passage in retrieval
+    names_asked_figures: bool  # holds every figure the question names
+    unit_match: bool  # carries a figure in the unit the question asks for
+    has_year: bool
+    enumeration: bool  # lists several things (茶叶、旅游、物业)
+
+
+def sentence_features(q: Question, ev: Evidence, rank: int, stats: TermStats, policy: AnswerPolicy) -> Features:
+    units = sentence_units(ev.text)
+    asked_figures = [f.raw for f in extract_figures(q.normalized) if f.unit != "年"]
+    return Features(
+        focus=coverage(focus_terms(q, stats), ev.text, stats, policy),
+        context=coverage(q.terms, f"{ev.passage.title}\n{ev.passage.text}", stats, policy),
+        rank=rank,
+        names_asked_figures=bool(asked_figures) and all(figure_in_text(f, ev.text) for f in asked_figures),
+        unit_match=bool(asked_units(q) & units),
+        has_year="年" in units,
+        enumeration=ev.text.count("、") >= policy.enumeration_commas,
+    )
+
+
+def score(kind: str, f: Features, policy: AnswerPolicy) -> float:
+    """Lexical fit plus the bonuses this kind of question gives."""
+    total = f.focus + policy.context_weight * f.context + policy.rank_weight / (1 + f.rank)
+    if f.names_asked_figures:
+        total += policy.named_figure_bonus
+    if f.unit_match and kind != "figure":
+        total += policy.unit_bonus
+    if kind == "figure":
+        total += policy.figure_bonus
+    elif kind == "year" and f.has_year:
+        total += policy.year_bonus
+    elif kind == "list" and f.enumeration:
+        total += policy.list_bonus
+    return total

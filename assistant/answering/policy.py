@@ -1,0 +1,53 @@
+"""Every threshold and weight of the extractive answerer, in one documented object.
+
+Values: fitted by hand on the bundled sample's gold set (evals/gold.jsonl) in the first session; the
+generalisation work re-derives them by a sweep on the dev split (see evals/README.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    # -- harvest: which lines are candidate sentences
+    min_sentence_chars: int = 8  # shorter lines are headings and bylines, not answers
+    byline_max_chars: int = 30  # a byline naming the asked union is at most this long
+
+    # -- place check: where an asked entity must be named, around the sentence (characters)
+    window_before: int = 1500  # a page can hold several articles: a name from another must not vouch
+    window_after: int = 300
+
+    # -- features: coverage of the asked terms
+    partial_unknown_term: float = 0.6  # credit share for a missing term the corpus never holds (segmentation artefact)
+    partial_known_term: float = 0.4  # ...and for a missing term the corpus holds (a paraphrase)
+    min_counted_coverage: float = 0.3  # a clause counts the asked thing when it covers this much of it
+
+    # -- score = focus + context_weight·context + rank_weight/(1+rank) + bonuses
+    context_weight: float = 0.3
+    rank_weight: float = 0.05
+    named_figure_bonus: float = 0.3  # the sentence holds the figures the question names ("72个问题…怎么分的")
+    unit_bonus: float = 0.3  # a non-figure question about a figure of the asked unit ("这个数字是哪一年的？")
+    figure_bonus: float = 0.2  # a figure question and a sentence with a countable figure
+    year_bonus: float = 0.2  # a year question and a sentence with a year
+    list_bonus: float = 0.15  # a list question and an enumeration (茶叶、旅游、物业)
+    enumeration_commas: int = 2  # 、 marks that make an enumeration
+
+    # -- gate: when the best sentence is good enough
+    min_focus: float = 0.5  # IDF-weighted share of the asked-about terms the sentence must contain
+    unit_match_focus_discount: float = 0.1  # the asked unit (多少万元 → 元) is itself evidence of topic
+    min_focus_with_context: float = 0.3  # ...or this much, when its passage covers nearly the whole question
+    min_context: float = 0.75
+    min_score: float = 0.55
+
+    # -- select: how many sentences a list answer quotes
+    list_max_sentences: int = 4
+    list_keep_ratio: float = 0.8  # a further sentence must score this share of the best
+    list_per_document_named: int = 2  # with a named subject; "哪些地方…" takes one per article
+
+    # -- compose: where the page date is looked for when a year answer needs it
+    date_line_search: int = 15
+
+
+DEFAULT_POLICY = AnswerPolicy()

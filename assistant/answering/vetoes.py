@@ -1,0 +1,122 @@
+"""Vetoes: checks that rule a sentence out as an answer, whatever its score. Each returns the reason."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.answering.citations import Evidence
+from assistant.answering.features import asked_units, coverage, sentence_units
+from assistant.answering.policy import AnswerPolicy
+from assistant.answering.question import Question, entities
+from core.names import LOCAL_UNION, place_stem, union_pattern
+from core.numbers import extract_figures, unit_class
+from core.text import CLAUSE_BREAK, TermStats, tokenize
+
+_SCOPES = ("全国", "全省", "全市", "全县", "全区")
+_ROLE = re.compile(r"主席|书记|负责人|局长|部长|主任|市长|县长|区长|记者|(?<!工)作者|秘书长")
+_FILLER_WORDS = re.compile(r"[\s共计达为约近超余多总合]|合计|总计|其中")
+
+
+class Veto(Protocol):
+    name: str
+
+    def reason(self, q: Question, ev: Evidence, stats: TermStats, policy: AnswerPolicy) -> str | None:
+        """Why the sentence cannot answer q, or None."""
+
+
+@dataclass(frozen=True)
+class Vetoed:
+    veto: str
+    reason: str
+
+
+class ScopeVeto:
+    """全国 asked, 全市 stated: another scope, not an answer."""
+
+    name = "scope"
+
+    def reason(self, q, ev, stats, policy):
+        missing = [s for s in _SCOPES if s in q.normalized and s not in ev.text]
+        return f"问的是{missing[0]}，句子说的不是{missing[0]}" if missing else None
+
+
+class OtherUnionVeto:
+    """Asked about 什邡市总工会, the sentence is about 德阳市总工会 (merely mentioning 什邡 elsewhere)."""
+
+    name = "other-union"
+
+    def reason(self, q, ev, stats, policy):
+        asked = [place_stem(e) for e in q.entities if re.search(union_pattern(place_stem(e)), q.normalized)]
+        if not asked:
+            return None
+        named = [m for m in LOCAL_UNION.findall(ev.text) if entities(m)]
+        if named and not any(re.search(union_pattern(a), ev.text) for a in asked):
+            return f"句子讲的是{named[0]}总工会，不是{asked[0]}的工会"
+        return None
+
+
+class UnitVeto:
+    """A figure question needs a countable figure, in the asked unit when one is asked."""
+
+    name = "unit"
+
+    def reason(self, q, ev, stats, policy):
+        if q.kind != "figure":
+            return None
+        units, wanted = sentence_units(ev.text), asked_units(q)
+        if wanted and not wanted & units:
+            return f"句子没有以{'/'.join(sorted(wanted))}计的数字"
+        if not units - {"年"}:
+            return "句子没有可回答的数字"
+        return None
+
+
+class CountedThingVeto:
+    """Asked 多少家新就业形态工会: some clause with a 家 figure must be about 新就业形态工会.
+
+    "全市职工驿站总数增至1289家" counts stations, not unions, though its sentence mentions the unions.
+    A clause that is only the figure ("共3.12万平方米") names nothing else and passes.
+    """
+
+    name = "counted-thing"
+
+    def reason(self, q, ev, stats, policy):
+        if q.kind != "figure" or not q.counted:
+            return None
+        wanted = asked_units(q)
+        terms = [t for t in tokenize(q.counted) if len(t) > 1 or stats.doc_freq(t)]
+        for clause in CLAUSE_BREAK.split(ev.text):
+            figures = [f for f in extract_figures(clause)
+                       if (unit_class(f.unit) in wanted if wanted else f.unit not in ("", "年"))]
+            if not figures:
+                continue
+            rest = _FILLER_WORDS.sub("", clause.replace(figures[0].raw, ""))
+            if not rest or coverage(terms, clause, stats, policy) >= policy.min_counted_coverage:
+                return None
+        return f"句子里的数字数的不是“{q.counted}”"
+
+
+class RoleVeto:
+    """Asked for the 主席, the sentence names nobody in that role."""
+
+    name = "role"
+
+    def reason(self, q, ev, stats, policy):
+        if q.kind != "who":
+            return None
+        missing = [r for r in _ROLE.findall(q.normalized) if r not in ev.text]
+        return f"句子没有提到{missing[0]}" if missing else None
+
+
+VETOES: tuple[Veto, ...] = (ScopeVeto(), OtherUnionVeto(), UnitVeto(), CountedThingVeto(), RoleVeto())
+
+
+def first_veto(q: Question, ev: Evidence, stats: TermStats, policy: AnswerPolicy,
+               vetoes: tuple[Veto, ...] = VETOES) -> Vetoed | None:
+    for veto in vetoes:
+        why = veto.reason(q, ev, stats, policy)
+        if why:
+            return Vetoed(veto.name, why)
+    return None

@@ -22,6 +22,12 @@ jieba.setLogLevel(logging.WARNING)
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _T2S = opencc.OpenCC("t2s")
+# CJK Radicals Supplement forms that PDFs printed with CJK fonts carry for ordinary characters (⻋ for 车).
+# NFKC folds the Kangxi radicals (⼯ → 工) but leaves these; the map holds those that stand for a character.
+_RADICALS = str.maketrans(dict(zip(
+    "⺁⺄⺅⺆⺇⺉⺊⺌⺍⺕⺖⺗⺘⺙⺜⺝⺟⺠⺡⺣⺦⺧⺨⺩⺫⺮⺯⺰⺶⺷⺹⺼⺽⺾⻁⻂⻄⻅⻆⻈⻉⻋⻌⻏⻐⻑⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻠⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+    "厂乙亻冂几刂卜小小彐忄心扌攵日月母民氵灬丬牛犭王目竹糹纟羊羊老肉臼艹虎衤西见角讠贝车辶阝钅長长门阝雨青韦页风飞食饣首马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
+)))
 
 # A sentence ends at 。！？!?；; or …… plus any closing quotes/brackets right after it.
 SENTENCE_END = re.compile(r"(?:[。！？!?；;]|…+|\.{3,})[”’」』）)》\"']*")
@@ -52,9 +58,10 @@ STOPWORDS = frozenset(
 
 
 def normalize_unicode(text: str) -> str:
-    """NFKC (folds Kangxi radicals, full-width forms, nbsp), one newline style, no zero-width chars."""
+    """NFKC (folds Kangxi radicals, full-width forms, nbsp) and radical-supplement forms as the characters
+    they stand for, one newline style, no zero-width chars."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text))
+    return unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)).translate(_RADICALS)
 
 
 def to_simplified(text: str) -> str:

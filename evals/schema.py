@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from core.errors import GoldSetError
+from assistant import GoldSetError
 
 BUNDLED_GOLD = Path(__file__).resolve().parent / "gold.jsonl"
 
@@ -38,6 +38,7 @@ class GoldCase(BaseModel):
     facts: list[list[str]] = []  # each fact: accepted written forms, any one suffices
     sources: list[str] = []  # file names of the articles that hold the facts
     history: list[Turn] = []
+    tags: list[str] = []  # failure classes and formats the case exercises (see evals/README.md)
     note: str = ""
 
     @property
@@ -102,7 +103,7 @@ def load_gold(path: str | Path = BUNDLED_GOLD) -> list[GoldCase]:
     cases: list[GoldCase] = []
     seen: dict[str, int] = {}
     for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
+        if not line.strip() or line.lstrip().startswith("#"):  # blank lines and header comments
             continue
         case = parse_case(line, path, lineno)
         if case.id in seen:

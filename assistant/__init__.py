@@ -9,8 +9,9 @@ from __future__ import annotations
 from importlib import import_module
 
 from assistant.models import NO_DATE, REFUSAL_PREFIX, Answer, Citation, Filters, Passage, doc_label
-from core.errors import (AssistantError, ChromaUnavailableError, ConfigError, EmbedderError,
-                         EmbedderMismatchError, EmptyStoreError, GoldSetError, InputError, LLMError, StoreError)
+from core.errors import (AssistantError, BinaryFileError, ChromaUnavailableError, ConfigError, DecodeError,
+                         EmbedderError, EmbedderMismatchError, EmptyFileError, EmptyStoreError, GoldSetError,
+                         InputError, LLMError, MissingPathError, StoreError, UnsupportedTypeError)
 from core.numbers import extract_figures, figure_in_text, normalise_figure, same_figure
 
 # Loaded on first use: `assistant --help` and the data classes should not pay for chromadb/langchain imports.
@@ -40,7 +41,8 @@ __all__ = [
     "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS", "REFUSAL_PREFIX", "NO_DATE",
     "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
     "pipeline_fingerprint", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",
-    "AssistantError", "InputError", "StoreError", "EmptyStoreError", "EmbedderMismatchError",
+    "AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError", "BinaryFileError",
+    "DecodeError", "StoreError", "EmptyStoreError", "EmbedderMismatchError",
     "ChromaUnavailableError", "EmbedderError", "ConfigError", "LLMError", "GoldSetError",
 ]
 

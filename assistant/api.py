@@ -43,7 +43,7 @@ class Assistant:
         s = self.settings
         RERANKERS.check(s.rerank)
         ANSWERERS.check(s.answerer)
-        self.store = VectorStore(s.store, s.chroma_url, s.embedder, s.collection)
+        self.store = VectorStore(s.store, s.chroma_url, s.embedder, s.collection, s.embedding_cache)
         self._articles = ArticleCache(self.store)
         self._retriever: HybridRetriever | None = None
         self._answerer: Answerer | None = None
@@ -57,6 +57,20 @@ class Assistant:
 
     def documents(self) -> list[DocumentRow]:
         return self.store.documents()
+
+    def has_document(self, source: str) -> bool:
+        """Whether the store holds the document (in any state), given as any spelling of its path."""
+        return self.store.document(self.source_key(source)) is not None
+
+    def warm_up(self) -> None:
+        """Load the embedding model and open the vectors now, so the first question does not wait."""
+        _ = self.store.collection
+
+    def chunk_texts(self) -> list[str]:
+        """The embedded text of every stored chunk (its title/date header included), in id order."""
+        rows = self.store.chunks(sorted(self.store.chunk_ids(None)))
+        headers = {d.source: " ".join(x for x in (d.title, d.date) if x) for d in self.documents()}
+        return [f"{headers[r.source]}\n{r.text}" if headers.get(r.source) else r.text for r in rows.values()]
 
     def document(self, source: str) -> DocumentRow | None:
         return self.store.document(self.source_key(source))

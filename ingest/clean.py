@@ -8,7 +8,9 @@ Two layers, in this order (``clean_text``):
    NFKC also folds full-width ``？``/``！`` into the ASCII marks that the placeholder and repair rules
    read as damage, so those rules run first.
 2. Line rules on the fixed (NFKC, simplified) text, so each cue word needs only one spelling:
-   ``drop_spam_lists`` → ``drop_boilerplate_lines`` → tidy (strip lines, drop repeats, collapse blanks).
+   ``render_tables`` → ``drop_spam_lists`` → ``drop_boilerplate_lines`` → tidy (strip lines, drop
+   repeats, collapse blanks). Tables are read into sentences first: their rows are short lines
+   without sentence ends, which the furniture and boilerplate rules would otherwise take for site chrome.
 
 Plausibility of a repair is judged with jieba's dictionary: a repair is kept only when the
 simplified result is covered by more multi-character dictionary words than the damaged text.
@@ -27,6 +29,7 @@ from itertools import chain
 import jieba
 
 from core.text import CJK, SENTENCE_MARK, normalize_unicode, to_simplified
+from ingest.tables import render_tables
 
 _PUA = "\ue000-\uf8ff"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -344,10 +347,14 @@ def clean_text(text: str, common_lines: frozenset[str] = frozenset()) -> str:
 
 def clean_lines(fixed: str, common_lines: frozenset[str] = frozenset()) -> str:
     """The line half of ``clean_text``, for text that has been through ``fix_characters`` already."""
-    return _tidy(drop_boilerplate_lines(drop_spam_lists(fixed), common_lines))
+    return _tidy(drop_boilerplate_lines(drop_spam_lists(render_tables(fixed)), common_lines))
 
 
 def furniture_candidates(fixed: str) -> frozenset[str]:
-    """The lines of a page (after ``fix_characters``) that could be site furniture if other pages repeat them."""
-    return frozenset(line for line in (raw.strip() for raw in fixed.split("\n"))
+    """The lines of a page (after ``fix_characters``) that could be site furniture if other pages repeat them.
+
+    Read on rendered tables, as ``clean_lines`` sees the page: a raw row such as "合计\t52000" repeated
+    on another page would otherwise count as furniture there.
+    """
+    return frozenset(line for line in (raw.strip() for raw in render_tables(fixed).split("\n"))
                      if 2 <= len(line) <= 50 and not SENTENCE_MARK.search(line) and not _is_dateline(line))

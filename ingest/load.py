@@ -252,7 +252,34 @@ def _load_pdf(data: bytes, path: Path) -> _Extracted:
     if _visible_chars(text) < _PDF_MIN_CHARS_PER_PAGE * max(len(pages), 1):
         text = max(text, _pdfminer_text(data), key=_visible_chars)
     meta = {k: str(v).strip() for k, v in meta.items() if v and str(v).strip()}
-    return _Extracted(text, meta=meta)
+    return _Extracted(unwrap_lines(text), meta=meta)
+
+
+_LINE_END = re.compile(r"[。！？!?；;：:”’」』）)]$")
+_WRAP_SHARE = 0.8  # a line this close to the page's text width was wrapped by the layout, not ended
+
+
+def unwrap_lines(text: str) -> str:
+    """Join the lines a PDF's layout wrapped ("新就业形\n态劳动者", "186\n件"): a line that fills the text
+    width and ends without punctuation continues on the next. Short lines (headlines, list items) stay."""
+    lines = text.split("\n")
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < 3:
+        return text
+    width = lengths[int(len(lengths) * 0.9)]
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        if out and out[-1] and stripped and _wrapped(out[-1], width):
+            sep = " " if out[-1][-1].isascii() and stripped[0].isascii() and out[-1][-1].isalpha() else ""
+            out[-1] += sep + stripped
+        else:
+            out.append(stripped)
+    return "\n".join(out)
+
+
+def _wrapped(line: str, width: int) -> bool:
+    return len(line) >= _WRAP_SHARE * width and not _LINE_END.search(line)
 
 
 def _pdfminer_text(data: bytes) -> str:

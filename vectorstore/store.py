@@ -23,8 +23,11 @@ class VectorStore:
     """Opens lazily: listing documents or stats never loads a model or Chroma."""
 
     def __init__(self, store_dir: str | Path, chroma_url: str | None = None,
-                 embedder: str | None = None, collection: str | None = None) -> None:
+                 embedder: str | None = None, collection: str | None = None,
+                 embedding_cache: str | Path | None = None) -> None:
         self.dir = Path(store_dir).expanduser()
+        # Vectors are keyed by (embedder, text hash), so stores may share one cache file.
+        self.embedding_cache = Path(embedding_cache).expanduser() if embedding_cache else self.dir / "embeddings.sqlite"
         self.chroma_url = chroma_url
         self.catalog = Catalog(self.dir / "catalog.sqlite")
         # Each store has its own collection, so stores sharing one Chroma server never see each other.
@@ -59,7 +62,7 @@ class VectorStore:
         with self._opening:
             if self._embedder is None:
                 inner = create_embedder(self.embedder_name)
-                self._embedder = CachedEmbedder(inner, EmbeddingCache(self.dir / "embeddings.sqlite"))
+                self._embedder = CachedEmbedder(inner, EmbeddingCache(self.embedding_cache))
         return self._embedder
 
     @property
@@ -134,7 +137,8 @@ class VectorStore:
     def document_text(self, source: str) -> str | None:
         return self.catalog.document_text(source)
 
-    def chunk_ids(self, source: str) -> set[str]:
+    def chunk_ids(self, source: str | None) -> set[str]:
+        """Ids of one document's chunks, or (None) of every chunk."""
         return self.catalog.chunk_ids(source)
 
     def chunks(self, ids: list[str]) -> dict[str, ChunkRow]:

@@ -1,6 +1,5 @@
 """Answering a question from retrieved passages, as named steps (see extractive.py), and the answerers."""
 
-from assistant.answering import extractive, llm  # noqa: F401  (each registers itself in ANSWERERS)
 from assistant.answering.base import ANSWERERS, Answerer, Library
 
 __all__ = ["ANSWERERS", "Answerer", "Library"]

@@ -36,4 +36,18 @@ class Answerer(Protocol):
         """question as asked; q the analysed (follow-up resolved) question; passages retrieved for it."""
 
 
+def _extractive(_argument: str, _settings) -> Answerer:
+    from assistant.answering.extractive import ExtractiveAnswerer
+
+    return ExtractiveAnswerer()
+
+
+def _llm(_argument: str, settings) -> Answerer:
+    from assistant.answering.llm import LLMAnswerer  # deferred: loads langchain's prompt stack
+
+    return LLMAnswerer(settings)
+
+
 ANSWERERS: Registry[Answerer] = Registry("answerer")
+ANSWERERS.add("extractive", _extractive)
+ANSWERERS.add("llm", _llm)

@@ -10,16 +10,19 @@ from __future__ import annotations
 import logging
 
 from assistant.answering.admit import admit_documents, placed
-from assistant.answering.base import ANSWERERS, AnswerStream, Library
+from assistant.answering.base import AnswerStream, Library
 from assistant.answering.compose import cite, combine, find_byline, needs_date_line, refusal, speaker_labels
 from assistant.answering.features import question_terms, score, sentence_features
 from assistant.answering.gate import Scored, gate_reason, on_topic
+from assistant.answering.citations import Evidence
 from assistant.answering.harvest import candidate_sentences
+from assistant.answering.lists import list_items
 from assistant.answering.plan import split_subjects
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.question import Question, analyse
 from assistant.answering.select import select
-from assistant.answering.vetoes import first_veto
+from assistant.answering.vetoes import Vetoed, first_veto
+from assistant.article import Article
 from assistant.models import Answer, Passage
 
 log = logging.getLogger(__name__)
@@ -68,19 +71,17 @@ class ExtractiveAnswerer:
         scored, vetoed = [], []
         for rank, ev in candidates:
             veto = first_veto(q, ev, stats, policy)
-            if veto:
-                vetoed.append(veto)
-                continue
             f = sentence_features(q, ev, rank, stats, policy)
-            if on_topic(f, policy):
+            if veto:
+                vetoed.append((f.focus, veto))
+            elif on_topic(f, policy):
                 scored.append(Scored(ev, f, score(q.kind, f, policy)))
         scored.sort(key=lambda s: s.score, reverse=True)
         why = gate_reason(scored, policy)
         if why:
-            if not scored and vetoed:
-                why = f"否决（{vetoed[0].veto}）：{vetoed[0].reason}"
-            return refusal(question, [], passages, why if why.startswith("否决") else f"相关度检查：{why}")
+            return refusal(question, [], passages, veto_reason(vetoed) if not scored and vetoed else f"相关度检查：{why}")
         chosen = [s.ev for s in select(q, scored, policy)]
+        chosen = with_list_items(chosen, docs, library)
         if len({ev.passage.source for ev in chosen}) > 1:  # a list across articles: say whose each sentence is
             return cite(question, q.text, chosen, speaker_labels(chosen, docs))
         if needs_date_line(q, chosen):
@@ -91,4 +92,20 @@ class ExtractiveAnswerer:
         return cite(question, q.text, chosen)
 
 
-ANSWERERS.add("extractive", lambda _arg, _settings: ExtractiveAnswerer())
+def with_list_items(chosen: list[Evidence], docs: dict[str, Article], library: Library) -> list[Evidence]:
+    """A chosen list intro ("推出四项举措：") brings the items that follow it."""
+    out, have = [], {(ev.passage.source, ev.start) for ev in chosen}
+    for ev in chosen:
+        out.append(ev)
+        doc = docs[ev.passage.source]
+        for span in list_items(doc, ev.start, ev.end):
+            if (ev.passage.source, span[0]) not in have:
+                have.add((ev.passage.source, span[0]))
+                out.append(library.evidence_at(ev.passage, doc, span))
+    return out
+
+
+def veto_reason(vetoed: list[tuple[float, Vetoed]]) -> str:
+    """The veto that removed the sentence closest to the question (by focus), as the refusal's reason."""
+    veto = max(vetoed, key=lambda fv: fv[0])[1]
+    return f"否决（{veto.veto}）：{veto.reason}"

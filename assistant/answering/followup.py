@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from assistant.answering.attributes import asked_attributes
 from assistant.answering.question import analyse, entities
-from core.text import normalize_query
+from core.names import place_stem
+from core.text import ASKED_YEAR, normalize_query
 
 _REFERS_BACK = re.compile(r"这个|这些|那个|该数字|此")  # about the previous answer itself: keep its question
 _PRONOUN = re.compile(r"他们|她们|它们|该单位|该工会|其中的?|他|她|它|其")
@@ -20,6 +22,52 @@ def is_follow_up(text: str) -> bool:
 
 
 _FILLER = re.compile(r"^(那么?|还有|另外|而|再问)|这个数字|这个|这些|那个|该数字|呢|[?？。]$")
+# 那前一年呢？ / 第二年呢？: a year counted from the previous question's.
+_RELATIVE_YEAR = re.compile(r"^(?:那|那么)?(前一年|上一年|头一年|去年|前年|下一年|后一年|第二年|次年|今年)(?:的情况)?呢?[?？。]?$")
+_YEAR_SHIFT = {"前一年": -1, "上一年": -1, "头一年": -1, "去年": -1, "前年": -2, "下一年": 1, "后一年": 1,
+               "第二年": 1, "次年": 1}
+
+
+def shift_year(now: str, prev: str) -> str | None:
+    """那前一年呢？ after a question about 2024 asks the same about 2023."""
+    m = _RELATIVE_YEAR.match(now)
+    years = ASKED_YEAR.findall(prev)
+    if not m or not years or m.group(1) not in _YEAR_SHIFT:
+        return None
+    shifted = str(int(years[-1]) + _YEAR_SHIFT[m.group(1)])
+    return prev.replace(years[-1], shifted)
+
+
+def swap_attribute(stripped: str, prev: str) -> str | None:
+    """上半年呢？ after a question about 全年, 三等奖呢？ after 一等奖: the same question with the new
+    attribute in place of the old one of its kind (only when nothing else is asked)."""
+    new = asked_attributes(stripped)
+    if not new or any(re.sub("|".join(map(re.escape, a.forms)), "", stripped).strip(" 的") for a in new[:1]):
+        return None
+    for a in new:
+        old = next((b for b in asked_attributes(prev) if b.kind == a.kind and b is not a), None)
+        if old is None:
+            return None
+        form = next(f for f in sorted(old.forms, key=len, reverse=True) if f in prev)
+        prev = prev.replace(form, a.name)
+    return prev
+
+
+def swap_entities(prev: str, new_ents: list[str]) -> str:
+    """那南昌呢？: each new name replaces the previous question's name of the same level (县 for 县), else its
+    most specific (last) one; with no name to replace, the new one is put in front."""
+    old_ents = entities(prev)
+    if not old_ents:
+        return f"{''.join(new_ents)}{prev}"
+    for new in new_ents:
+        level = new[-1]
+        same = [o for o in old_ents if o[-1] == level and o != place_stem(o)]
+        old = (same or old_ents)[-1]
+        prev = prev.replace(old, new)
+        old_ents = [o for o in old_ents if o != old]
+        if not old_ents:
+            break
+    return prev
 
 
 def resolve(text: str, history: list[dict] | None) -> str:
@@ -30,14 +78,14 @@ def resolve(text: str, history: list[dict] | None) -> str:
     prev = normalize_query(resolve(previous[-1], [{"role": "user", "content": p} for p in previous[:-1]]))
     now = normalize_query(text)
     stripped = _FILLER.sub("", now).strip()
+    relative = shift_year(now, prev) or swap_attribute(stripped, prev)
+    if relative:
+        return relative
     new_ents = entities(now)
     if new_ents:
         if analyse(stripped).focus_terms:  # 那南昌的建会率呢？ stands on its own
             return stripped
-        old_ents = entities(prev)  # 那南昌呢？ — the previous question about another entity
-        for old, new in zip(old_ents, new_ents):
-            prev = prev.replace(old, new)
-        return prev if old_ents else f"{''.join(new_ents)}{prev}"
+        return swap_entities(prev, new_ents)  # 那南昌呢？ — the previous question about another entity
     if not _REFERS_BACK.search(now) and analyse(stripped).kind != "fact":
         # 那他们发展了多少会员？ / 发展会员多少人？ — a new question about the same subject
         found = _SUBJECT.search(prev)

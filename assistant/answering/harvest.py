@@ -12,17 +12,46 @@ from assistant.models import Passage
 from core.text import split_sentences
 
 _HEADING = re.compile(r"[【\[].{0,20}[】\]]")
+# Photo captions: "图为…", "（图为…）", "…。覃明轩 摄", "图/文 某某".
+_CAPTION = re.compile(r"^[（(]?图[为：:/]|(?:摄|摄影|供图|图片来源)[)）]?$|^图片[：:]")
+# Editor and masthead lines carry names, not news: "责任编辑：刘静怡", "来源：四川工人日报".
+_EDITOR = re.compile(r"^[【\[]?(?:责任编辑|责编|编辑|审核|校对|终审|来源|作者|记者|通讯员)[】\]]?\s*[:：]")
+# A dateline before the first sentence: "本报讯（记者 王振华 通讯员 张雪）", "中工网讯(记者 金晓燕)".
+_DATELINE = re.compile(r"^[^，,。:：]{0,12}?(?:讯|电)\s*(?:[（(][^）)]{0,40}[）)])?\s*")
+
+
+def furniture(line: str, title: str) -> str | None:
+    """What kind of page furniture a sentence is (headline, caption, editor line), or None for news text."""
+    if title and line.strip("　 ") == title.strip():
+        return "headline"
+    if _CAPTION.search(line):
+        return "caption"
+    if _EDITOR.match(line):
+        return "editor"
+    return None
+
+
+def without_dateline(text: str, s: int, e: int) -> int:
+    """The start of the sentence after its dateline, so an answer quotes the news, not the byline."""
+    m = _DATELINE.match(text[s:e])
+    return s + m.end() if m and m.end() and e - (s + m.end()) >= 8 else s
 
 
 def candidate_sentences(passages: list[Passage], docs: Mapping[str, Article],
                         policy: AnswerPolicy = DEFAULT_POLICY) -> list[tuple[int, Evidence]]:
     """(passage rank, sentence) for the sentences of the passages, deduplicated across overlapping chunks;
-    bracketed headings (【…】) and lines shorter than a sentence are left out."""
+    bracketed headings (【…】), lines shorter than a sentence and page furniture (headline, captions,
+    editor lines) are left out, and a dateline is cut off the sentence it opens."""
     seen, out = set(), []
     for rank, p in enumerate(passages):
-        text = docs[p.source].text
+        doc = docs[p.source]
+        text = doc.text
         for s, e in split_sentences(text, p.start, p.end):
-            if (p.source, s) not in seen and e - s >= policy.min_sentence_chars and not _HEADING.fullmatch(text[s:e]):
-                seen.add((p.source, s))
-                out.append((rank, Evidence(p, s, e, text[s:e])))
+            if (p.source, s) in seen or e - s < policy.min_sentence_chars or _HEADING.fullmatch(text[s:e]):
+                continue
+            seen.add((p.source, s))
+            if furniture(text[s:e], doc.title):
+                continue
+            s = without_dateline(text, s, e)
+            out.append((rank, Evidence(p, s, e, text[s:e])))
     return out

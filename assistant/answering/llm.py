@@ -9,7 +9,7 @@ import logging
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from assistant.answering.base import ANSWERERS, AnswerStream, Library
+from assistant.answering.base import AnswerStream, Library
 from assistant.answering.citations import Evidence, make_citation, split_claims, unsupported_figures
 from assistant.answering.compose import refusal
 from assistant.answering.question import Question
@@ -101,5 +101,3 @@ class LLMAnswerer:
             return answer
         return Answer(question=question, answer="".join(parts), refused=False, citations=citations, flagged=flagged)
 
-
-ANSWERERS.add("llm", lambda _arg, settings: LLMAnswerer(settings))

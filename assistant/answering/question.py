@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import jieba.posseg as pseg
+
+from assistant.answering.attributes import Attribute, asked_attributes
 from core.names import question_entities
 from core.numbers import extract_figures
 from core.text import ASKED_YEAR, normalize_query, tokenize
@@ -21,18 +24,21 @@ _KINDS = [
     ("where", re.compile(r"哪里|在哪|什么地方|哪个地方|哪座|哪个城市|哪个市|哪个县")),
 ]
 
-# Asked unit → units a matching figure may carry.
+# Asked unit → units a matching figure may carry. 个 and 处 ask for any count (几个人, 几处 → 385个).
+_COUNTS = {"个", "处", "座", "所", "家", "间", "支", "项", "条", "种", "名", "人", "位", "份", "件", "次", "场", "批",
+           "届", "期", "户", "台", "套", "辆", "本", "册", "张", "篇", "部", "块"}
 _UNITS = [
     (re.compile(r"百分之几|百分之多少|比例|占比|几成|[^多\s]率(?![先领])|%"), {"%"}),
     (re.compile(r"多少(万|千|亿)?元|多少钱|多少资金|资金|经费|金额|补助|补贴|投资|投入"), {"元"}),
     (re.compile(r"多少(万)?家|几家"), {"家"}),
-    (re.compile(r"多少(万)?(人|名)|几(人|名)|人数|多少(位|名)?(职工|会员|劳动者|员工|人员|干部|学员|农民工)(?!书屋|之家|驿站|小家)|多少(职工|会员|劳动者)"), {"人", "名"}),
-    (re.compile(r"多少个|几个"), {"个", "处", "座", "所", "家", "间", "支", "项", "条", "种"}),  # 个 is any count
-    (re.compile(r"多少处|几处"), {"处"}),
+    (re.compile(r"多少(万)?人次|几人次"), {"人次", "人"}),
+    (re.compile(r"多少(万)?(人|名)|几(人|名)|人数|多少(位|名)?(职工|会员|劳动者|员工|人员|干部|学员|农民工)(?!书屋|之家|驿站|小家)|多少(职工|会员|劳动者)"), {"人", "名", "人次"}),
+    (re.compile(r"多少个|几个|多少处|几处"), _COUNTS),
     (re.compile(r"多少场|几场"), {"场", "次"}),
     (re.compile(r"多少张"), {"张"}),
     (re.compile(r"多少册|多少本"), {"册", "本"}),
     (re.compile(r"多少(平方米|平米)|面积"), {"平方米"}),
+    (re.compile(r"多久|多长时间|几年|几个月|几天"), {"年", "月", "天", "日", "周", "小时", "分钟"}),
 ]
 
 _QUESTION_WORDS = set(
@@ -63,6 +69,7 @@ class Question:
     years: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # content tokens for matching sentences
     counted: str = ""  # what a figure question counts: 多少家「新就业形态工会」
+    attributes: list[Attribute] = field(default_factory=list)  # 上半年, 二等奖, 女职工: must be stated
 
     @property
     def focus_terms(self) -> list[str]:
@@ -100,11 +107,12 @@ def analyse(text: str) -> Question:
         else:  # "补助的三十五万元用于什么？" names money but asks what for
             q.units = set()
     q.entities = entities(norm)
+    q.attributes = asked_attributes(norm)
     q.years = ASKED_YEAR.findall(norm)
     counted = _COUNTED.search(norm)
     # Only when that phrase asks for the unit being checked (…多少个问题，解决率多少 asks for a %).
     if counted and ("元" if counted.group(1) == "钱" else counted.group(1)) in q.units:
-        after = re.sub(r"[的呢啊吗]+$", "", counted.group(2))
+        after = _noun_phrase(re.sub(r"[的呢啊吗]+$", "", counted.group(2)))
         # "滨海县总工会新建工会多少家": the thing counted is 新建工会. Money is seldom named beside its
         # purpose ("投资近140万元,率先筹建…中心"): for it only the words after count.
         before = "" if "元" in q.units else _without_subject(re.split(r"[,，]", norm[: counted.start()])[-1], q)
@@ -114,6 +122,18 @@ def analyse(text: str) -> Question:
     q.search = re.sub(r"\s+", " ", _ASKING.sub(" ", norm)).strip() or norm
     q.terms = [t for t in dict.fromkeys(tokenize(q.search)) if t not in _QUESTION_WORDS]
     return q
+
+
+def _noun_phrase(phrase: str) -> str:
+    """The thing a phrase names, without the verb that follows it: 单位参加了医疗互助 → 单位
+    (a verb before any noun stays: 新就业形态工会)."""
+    out, nouns = "", 0
+    for word, flag in pseg.cut(phrase):
+        if flag == "v" and nouns:
+            break
+        out += word
+        nouns += flag.startswith("n")
+    return out
 
 
 def _without_subject(phrase: str, q: Question) -> str:

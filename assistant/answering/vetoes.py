@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from assistant.answering.attributes import missing_attribute
 from assistant.answering.citations import Evidence
 from assistant.answering.features import asked_units, coverage, sentence_units
 from assistant.answering.policy import AnswerPolicy
@@ -68,7 +69,7 @@ class UnitVeto:
         units, wanted = sentence_units(ev.text), asked_units(q)
         if wanted and not wanted & units:
             return f"句子没有以{'/'.join(sorted(wanted))}计的数字"
-        if not units - {"年"}:
+        if not units - {"年"} and "年" not in wanted:
             return "句子没有可回答的数字"
         return None
 
@@ -110,7 +111,17 @@ class RoleVeto:
         return f"句子没有提到{missing[0]}" if missing else None
 
 
-VETOES: tuple[Veto, ...] = (ScopeVeto(), OtherUnionVeto(), UnitVeto(), CountedThingVeto(), RoleVeto())
+class AttributeVeto:
+    """Asked about 上半年, 三等奖 or 女职工, the sentence states another period, prize or group, or none."""
+
+    name = "attribute"
+
+    def reason(self, q, ev, stats, policy):
+        return missing_attribute(q.attributes, ev.text, ev.passage.title)
+
+
+VETOES: tuple[Veto, ...] = (ScopeVeto(), OtherUnionVeto(), UnitVeto(), CountedThingVeto(), RoleVeto(),
+                            AttributeVeto())
 
 
 def first_veto(q: Question, ev: Evidence, stats: TermStats, policy: AnswerPolicy,

@@ -1,0 +1,76 @@
+"""Attributes a figure is qualified by: the period (上半年), the prize level (二等奖), the population
+(女职工). When a question names one, the answering sentence must state it: an article that gives the
+whole year's figure has not answered a question about the first half.
+
+Each value lists the ways articles write it; values of one class exclude each other (一等奖 is no
+answer to 三等奖).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Attribute:
+    kind: str  # 时段, 奖项, 人群
+    name: str
+    forms: tuple[str, ...]
+    required: bool = True  # 全年 need not be restated: a year's figure is the whole year's unless said otherwise
+    headline_counts: bool = False  # a group the whole article is about (劳模疗休养) need not be restated
+
+    def in_text(self, text: str) -> bool:
+        return any(f in text for f in self.forms)
+
+
+def _values(kind: str, *rows: tuple[str, ...], optional: tuple[str, ...] = (),
+            headline_counts: bool = False) -> tuple[Attribute, ...]:
+    return tuple(Attribute(kind, row[0], row, row[0] not in optional, headline_counts) for row in rows)
+
+
+ATTRIBUTES: tuple[Attribute, ...] = (
+    *_values("时段",
+             ("上半年", "1至6月", "1-6月", "1—6月", "前6个月", "前六个月"),
+             ("下半年", "7至12月", "7-12月", "7—12月"),
+             ("前三季度", "1至9月", "1-9月", "前9个月"),
+             ("一季度", "第一季度", "1至3月", "1-3月"),
+             ("二季度", "第二季度"),
+             ("三季度", "第三季度"),
+             ("四季度", "第四季度"),
+             ("全年", "全年", "一年来", "年度"),
+             optional=("全年",)),
+    *_values("奖项", ("特等奖",), ("一等奖",), ("二等奖",), ("三等奖",), ("优秀奖",), ("金奖",), ("银奖",), ("铜奖",)),
+    *_values("人群",
+             ("女职工", "女会员", "女性职工", "女工", "女职员"),
+             ("农民工",),
+             ("劳动模范", "劳模"),
+             ("快递员", "快递小哥", "快递从业人员"),
+             ("外卖骑手", "外卖送餐员", "外卖员", "送餐员"),
+             ("网约车司机", "网约车驾驶员"),
+             ("货车司机", "卡车司机"),
+             ("环卫工人", "环卫工", "保洁员"),
+             ("困难职工",),
+             headline_counts=True),
+)
+
+
+def asked_attributes(question: str) -> list[Attribute]:
+    """The attributes a (normalised) question names; a longer form wins over one inside it (前三季度 ⊃ 三季度)."""
+    found = [a for a in ATTRIBUTES if a.in_text(question)]
+    return [a for a in found
+            if not any(b is not a and b.kind == a.kind and any(x in y and x != y for x in a.forms
+                                                                  for y in b.forms if b.in_text(question))
+                       for b in found)]
+
+
+def missing_attribute(asked: list[Attribute], sentence: str, headline: str = "") -> str | None:
+    """The first asked attribute the sentence does not state (or contradicts with another of its kind)."""
+    for a in asked:
+        if a.in_text(sentence) or (a.headline_counts and a.in_text(headline)):
+            continue
+        rival = next((b for b in ATTRIBUTES if b.kind == a.kind and b is not a and b.in_text(sentence)), None)
+        if rival is not None:
+            return f"问的是{a.name}，句子说的是{rival.name}"
+        if a.required:
+            return f"句子没有说明{a.kind}“{a.name}”"
+    return None

@@ -1,0 +1,62 @@
+"""Lists with an intro: "推出四项举措：" is answered with the items that follow it (lines, 一是…二是…)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.article import Article
+from core.numbers import parse_number
+from core.text import split_sentences
+
+_INTRO_END = re.compile(r"[:：]$")
+_ENUMERATOR = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|[-•●▪◆■□*]\s*|第[一二三四五六七八九十]+[,，、是]?)")
+_FIRST = re.compile(r"一是|第一[,，、是]|首先")
+_NEXT = re.compile(r"^(?:[二三四五六七八九十]是|第[二三四五六七八九十][,，、是]|其次|再次|最后)")
+_ANNOUNCED = re.compile(r"([一二三四五六七八九十两\d]{1,2})\s*(?:项|个|条|种|类|方面|大|件|批|点|步)")
+MAX_ITEMS = 12
+ITEM_MAX_CHARS = 120  # a longer line is a paragraph of prose, not a list item
+
+
+def announced_count(intro: str) -> int | None:
+    """推出四项新举措 → 4."""
+    m = _ANNOUNCED.search(intro)
+    value = parse_number(m.group(1)) if m else None
+    return int(value) if value else None
+
+
+def list_items(doc: Article, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the items that complete the sentence at [start, end): lines after an intro ending in "：",
+    or the 二是/三是 sentences after a sentence with 一是. Empty when the sentence opens no list."""
+    intro = doc.text[start:end]
+    following = split_sentences(doc.text, end)
+    limit = announced_count(intro) or MAX_ITEMS
+    if _INTRO_END.search(intro):
+        return _item_lines(doc.text, following, limit)
+    if _FIRST.search(intro):
+        items = []
+        for s, e in following:
+            if not _NEXT.match(doc.text[s:e]) or len(items) >= limit:
+                break
+            items.append((s, e))
+        return items
+    return []
+
+
+def _item_lines(text: str, following: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """The sentences of the lines right after an intro, while they read as items."""
+    items: list[tuple[int, int]] = []
+    lines = 0
+    last_line_end = None
+    for s, e in following:
+        line_start = text.rfind("\n", 0, s) + 1
+        new_line = line_start != last_line_end
+        if new_line:
+            line = text[line_start: text.find("\n", s) if "\n" in text[s:] else len(text)]
+            if lines >= limit or (len(line) > ITEM_MAX_CHARS and not _ENUMERATOR.match(line)):
+                break
+            if lines and "\n\n" in text[items[-1][1]:s] and not _ENUMERATOR.match(line):
+                break  # a blank line ends the list unless the next line is numbered
+            lines += 1
+            last_line_end = line_start
+        items.append((s, e))
+    return items

@@ -17,6 +17,7 @@ from core.numbers import extract_figures, figure_in_text, normalise_figure, same
 # Loaded on first use: `assistant --help` and the data classes should not pay for chromadb/langchain imports.
 _LAZY = {
     "Assistant": "assistant.api",
+    "AnswerPolicy": "assistant.answering.policy",
     "IngestReport": "assistant.ingestion",
     "DocumentRow": "vectorstore.catalog",
     "Settings": "assistant.config",
@@ -37,7 +38,7 @@ _RENAMED = {"BRIEF_FORMATS": "FORMATS", "render_briefing": "render", "export_bri
             "briefing_html": "to_html", "default_brief_filename": "default_filename"}
 
 __all__ = [
-    "Assistant", "Answer", "Citation", "Passage", "Filters", "Briefing", "IngestReport", "DocumentRow",
+    "Assistant", "AnswerPolicy", "Answer", "Citation", "Passage", "Filters", "Briefing", "IngestReport", "DocumentRow",
     "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS", "REFUSAL_PREFIX", "NO_DATE",
     "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
     "pipeline_fingerprint", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",

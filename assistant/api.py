@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 from assistant.answering import ANSWERERS, Answerer
 from assistant.answering.citations import check_answer
 from assistant.answering.followup import resolve
+from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.question import analyse
 from assistant.article import Article
 from assistant.briefing.build import Briefing, build_briefing
@@ -37,7 +38,8 @@ class Assistant:
 
     def __init__(self, store: str | Path | None = None, *, chroma_url: str | None = None,
                  embedder: str | None = None, retriever: str | None = None, answerer: str | None = None,
-                 top_k: int | None = None, settings: Settings | None = None) -> None:
+                 top_k: int | None = None, settings: Settings | None = None,
+                 policy: AnswerPolicy | None = None) -> None:
         self.settings = settings or load_settings(store=store, chroma_url=chroma_url, embedder=embedder,
                                                   retriever=retriever, answerer=answerer, top_k=top_k)
         s = self.settings
@@ -47,6 +49,7 @@ class Assistant:
         self._articles = ArticleCache(self.store)
         self._retriever: HybridRetriever | None = None
         self._answerer: Answerer | None = None
+        self.policy = policy or DEFAULT_POLICY  # the extractive answerer's thresholds and weights
         self._examples: tuple[tuple, list[str]] = ((), [])
 
     # -- documents --
@@ -161,7 +164,7 @@ class Assistant:
 
     def _answering(self) -> Answerer:
         if self._answerer is None:
-            self._answerer = ANSWERERS.create(self.settings.answerer, self.settings)
+            self._answerer = ANSWERERS.create(self.settings.answerer, self.settings, self.policy)
         return self._answerer
 
     def _require_documents(self) -> None:

@@ -14,6 +14,7 @@ from ingest.clean import clean_lines, fix_characters, furniture_candidates
 from core.errors import EmptyFileError, InputError
 from ingest.load import content_hash, expand_paths, load_file
 from ingest.metadata import extract_metadata
+from assistant.answering.harvest import sentence_spans
 from core.documents import Document, RawDocument
 from vectorstore.store import VectorStore
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Bump when cleaning, metadata or chunking changes what a file turns into: every file then counts
 # as changed and is re-ingested (its unchanged chunks come back from the embedding cache).
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 MIN_FURNITURE_PAGES = 2  # a short line without sentence end found on this many pages is site furniture
 
 
@@ -101,7 +102,11 @@ def ingest_paths(paths: list[str], store: VectorStore,
             report.rejected.append(exc)
     if not docs:  # nothing new: never load the model
         return report
-    total, done = sum(len(c) for _, c in docs), 0
+    # The answerable sentences are embedded too (kept in the embedding cache): answering compares them with
+    # the question by meaning, so paraphrases are found.
+    texts = [c.embedding_text() for _, chunks in docs for c in chunks]
+    sentences = [doc.text[s:e] for doc, _ in docs for s, e in sentence_spans(doc.text, doc.title)]
+    total, done = len(texts) + len(sentences), 0
 
     def tick(n: int) -> None:
         nonlocal done
@@ -111,7 +116,7 @@ def ingest_paths(paths: list[str], store: VectorStore,
 
     misses, seconds = store.embedder.misses, store.embedder.embed_seconds
     # Embed the whole batch at once, in full model batches across documents, then write document by document.
-    vectors = store.embedder.embed_passages([c.embedding_text() for _, chunks in docs for c in chunks], on_batch=tick)
+    vectors = store.embedder.embed_passages(texts + sentences, on_batch=tick)[: len(texts)]
     offset = 0
     for doc, chunks in docs:
         store.add_document(doc, chunks, vectors[offset: offset + len(chunks)], furniture=candidates[doc.source])

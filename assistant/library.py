@@ -61,6 +61,9 @@ class StoreLibrary:
     def term_stats(self, terms: list[str]) -> TermStats:
         return self.store.term_stats(terms)
 
+    def similarities(self, query: str, texts: list[str]) -> list[float]:
+        return [float(x) for x in self.store.similarities(query, texts)]
+
     def evidence_at(self, like: Passage, article: Article, span: tuple[int, int]) -> Evidence:
         """Evidence for a sentence found outside the retrieved passages, cited with the chunk that holds it."""
         s, e = span

@@ -110,6 +110,8 @@ class Answer:
     def to_text(self) -> str:
         """The answer with its [n] markers and sources as plain text (CLI output, UI copy, the /ask API)."""
         lines = [self.answer]
+        if self.refused and self.refusal_reason:
+            lines.append(f"原因：{self.refusal_reason}")
         if self.citations:
             lines += ["", "来源:"]
             for c in self.citations:

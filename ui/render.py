@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.models import NO_DATE, Answer, Citation, Passage, doc_label
-from core.errors import InputError
+from assistant import NO_DATE, Answer, Citation, InputError, Passage, doc_label
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _BOUNDARY = "\n。！？；"
@@ -85,6 +84,7 @@ def answer_html(answer: Answer, turn: int) -> str:
         return ('<div class="qa-answer qa-refusal"><div class="qa-refusal-head">'
                 '<span class="qa-icon">!</span>资料中没有找到答案</div>'
                 f'<div class="qa-text">{esc(answer.answer)}</div>'
+                + (f'<div class="qa-reason">原因：{esc(answer.refusal_reason)}</div>' if answer.refusal_reason else "")
                 + (f'<div class="qa-hint">{hint}</div>' if hint else "") + _tools(answer) + "</div>")
     numbers = {c.n for c in answer.citations}
     sources = "".join(

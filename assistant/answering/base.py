@@ -28,6 +28,9 @@ class Library(Protocol):
 
     def term_stats(self, terms: list[str]) -> TermStats: ...
 
+    def similarities(self, query: str, texts: list[str]) -> list[float]:
+        """Meaning-level similarity (cosine of embeddings) of the query to each text."""
+
     def evidence_at(self, like: Passage, article: Article, span: tuple[int, int]) -> Evidence: ...
 
 
@@ -36,13 +39,13 @@ class Answerer(Protocol):
         """question as asked; q the analysed (follow-up resolved) question; passages retrieved for it."""
 
 
-def _extractive(_argument: str, _settings) -> Answerer:
+def _extractive(_argument: str, _settings, policy) -> Answerer:
     from assistant.answering.extractive import ExtractiveAnswerer
 
-    return ExtractiveAnswerer()
+    return ExtractiveAnswerer(policy)
 
 
-def _llm(_argument: str, settings) -> Answerer:
+def _llm(_argument: str, settings, _policy) -> Answerer:
     from assistant.answering.llm import LLMAnswerer  # deferred: loads langchain's prompt stack
 
     return LLMAnswerer(settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.models import Citation, Passage
+from assistant.models import REFUSAL_PREFIX, Citation, Passage
 from core.numbers import extract_figures, figure_in_text
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -80,6 +80,8 @@ def check_answer(answer: str, citations: list[Citation]) -> list[str]:
     by_n = {c.n: c for c in citations}
     problems = []
     for text, numbers in split_claims(answer):
+        if not numbers and text.startswith(f"（{REFUSAL_PREFIX}"):
+            continue  # "（资料中没有找到关于常州的内容。）": a part said to be absent cites nothing
         if not numbers:
             problems.append(f"uncited: {text}")
             continue

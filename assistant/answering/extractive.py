@@ -17,7 +17,7 @@ from assistant.answering.gate import Scored, gate_reason, on_topic
 from assistant.answering.citations import Evidence
 from assistant.answering.harvest import candidate_sentences
 from assistant.answering.lists import list_items
-from assistant.answering.plan import split_subjects
+from assistant.answering.plan import asks_both_years, split_by_years, split_subjects, split_years
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.question import Question, analyse
 from assistant.answering.select import select
@@ -39,8 +39,10 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, q: Question, passages: list[Passage], library: Library) -> Answer:
         """A question naming several places is answered place by place."""
-        parts = split_subjects(q)
-        if not parts:
+        parts = split_subjects(q) or split_years(q)
+        if not parts and asks_both_years(q):
+            parts = split_by_years(q, article_years(passages, library))
+        if len(parts) < 2:
             return self.answer_one(question, q, library.with_best_document(passages), library)
         answers = []
         for entity, sub in parts:
@@ -68,10 +70,12 @@ class ExtractiveAnswerer:
             return refusal(question, q.entities, passages,
                            f"上下文检查：候选句子附近没有提到{'、'.join(q.entities)}")
         stats = library.term_stats(question_terms(q))
+        sims = library.similarities(q.normalized, [ev.text for _, ev in candidates])
+        best_sim = max(sims, default=0.0)
         scored, vetoed = [], []
-        for rank, ev in candidates:
+        for (rank, ev), sim in zip(candidates, sims):
             veto = first_veto(q, ev, stats, policy)
-            f = sentence_features(q, ev, rank, stats, policy)
+            f = sentence_features(q, ev, rank, stats, policy, sim, best_sim)
             if veto:
                 vetoed.append((f.focus, veto))
             elif on_topic(f, policy):
@@ -109,3 +113,15 @@ def veto_reason(vetoed: list[tuple[float, Vetoed]]) -> str:
     """The veto that removed the sentence closest to the question (by focus), as the refusal's reason."""
     veto = max(vetoed, key=lambda fv: fv[0])[1]
     return f"否决（{veto.veto}）：{veto.reason}"
+
+
+def article_years(passages: list[Passage], library: Library, most: int = 2) -> list[str]:
+    """The publication years of the best-ranked articles, oldest first: "这两年" means the years covered."""
+    years: list[str] = []
+    for article in library.articles(passages[::-1]).values():  # best passage's article first
+        year = article.date[:4]
+        if year.isdigit() and year not in years:
+            years.append(year)
+        if len(years) == most:
+            break
+    return sorted(years)

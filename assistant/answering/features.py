@@ -66,9 +66,12 @@ class Features:
     unit_match: bool  # carries a figure in the unit the question asks for
     has_year: bool
     enumeration: bool  # lists several things (茶叶、旅游、物业)
+    semantic: float = 0.0  # cosine similarity of question and sentence embeddings
+    semantic_gap: float = 0.0  # how far below the most similar candidate (≥ 0)
 
 
-def sentence_features(q: Question, ev: Evidence, rank: int, stats: TermStats, policy: AnswerPolicy) -> Features:
+def sentence_features(q: Question, ev: Evidence, rank: int, stats: TermStats, policy: AnswerPolicy,
+                      semantic: float = 0.0, best_semantic: float = 0.0) -> Features:
     units = sentence_units(ev.text)
     asked_figures = [f.raw for f in extract_figures(q.normalized) if f.unit != "年"]
     return Features(
@@ -79,12 +82,15 @@ def sentence_features(q: Question, ev: Evidence, rank: int, stats: TermStats, po
         unit_match=bool(asked_units(q) & units),
         has_year="年" in units,
         enumeration=ev.text.count("、") >= policy.enumeration_commas,
+        semantic=semantic,
+        semantic_gap=max(0.0, best_semantic - semantic),
     )
 
 
 def score(kind: str, f: Features, policy: AnswerPolicy) -> float:
     """Lexical fit plus the bonuses this kind of question gives."""
     total = f.focus + policy.context_weight * f.context + policy.rank_weight / (1 + f.rank)
+    total += policy.semantic_weight * max(0.0, f.semantic - policy.semantic_floor) / (1 - policy.semantic_floor)
     if f.names_asked_figures:
         total += policy.named_figure_bonus
     if f.unit_match and kind != "figure":

@@ -17,9 +17,12 @@ class Scored:
 
 
 def on_topic(f: Features, policy: AnswerPolicy) -> bool:
-    """Enough of the asked-about terms in the sentence, or fewer when its passage covers the whole question."""
+    """Enough of the asked-about terms in the sentence, or fewer when its passage covers the whole question,
+    or when it says what the question asks in other words (close in meaning, the closest candidate)."""
     needed = policy.min_focus - (policy.unit_match_focus_discount if f.unit_match else 0.0)
-    return f.focus >= needed or (f.focus >= policy.min_focus_with_context and f.context >= policy.min_context)
+    return (f.focus >= needed or (f.focus >= policy.min_focus_with_context and f.context >= policy.min_context)
+            or (f.semantic >= policy.min_semantic and f.semantic_gap <= policy.semantic_margin
+                and f.focus >= policy.min_focus_semantic))
 
 
 def gate_reason(scored: list[Scored], policy: AnswerPolicy) -> str | None:

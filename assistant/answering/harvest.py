@@ -37,21 +37,27 @@ def without_dateline(text: str, s: int, e: int) -> int:
     return s + m.end() if m and m.end() and e - (s + m.end()) >= 8 else s
 
 
+def sentence_spans(text: str, title: str, start: int = 0, end: int | None = None,
+                   policy: AnswerPolicy = DEFAULT_POLICY) -> list[tuple[int, int]]:
+    """The spans of text[start:end] that may answer a question: sentences that are not headings, short
+    lines or page furniture, each without the dateline that opens it."""
+    out = []
+    for s, e in split_sentences(text, start, end):
+        if e - s < policy.min_sentence_chars or _HEADING.fullmatch(text[s:e]) or furniture(text[s:e], title):
+            continue
+        out.append((without_dateline(text, s, e), e))
+    return out
+
+
 def candidate_sentences(passages: list[Passage], docs: Mapping[str, Article],
                         policy: AnswerPolicy = DEFAULT_POLICY) -> list[tuple[int, Evidence]]:
-    """(passage rank, sentence) for the sentences of the passages, deduplicated across overlapping chunks;
-    bracketed headings (【…】), lines shorter than a sentence and page furniture (headline, captions,
-    editor lines) are left out, and a dateline is cut off the sentence it opens."""
+    """(passage rank, sentence) for the answerable sentences of the passages, deduplicated across
+    overlapping chunks."""
     seen, out = set(), []
     for rank, p in enumerate(passages):
         doc = docs[p.source]
-        text = doc.text
-        for s, e in split_sentences(text, p.start, p.end):
-            if (p.source, s) in seen or e - s < policy.min_sentence_chars or _HEADING.fullmatch(text[s:e]):
-                continue
-            seen.add((p.source, s))
-            if furniture(text[s:e], doc.title):
-                continue
-            s = without_dateline(text, s, e)
-            out.append((rank, Evidence(p, s, e, text[s:e])))
+        for s, e in sentence_spans(doc.text, doc.title, p.start, p.end, policy):
+            if (p.source, e) not in seen:
+                seen.add((p.source, e))
+                out.append((rank, Evidence(p, s, e, doc.text[s:e])))
     return out

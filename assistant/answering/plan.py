@@ -30,3 +30,27 @@ def split_subjects(q: Question) -> list[tuple[str, str]]:
         named[-1] = (last_entity, last_entity)
     qualifier = named[-1][1][named[-1][1].index(named[-1][0]) + len(named[-1][0]):]
     return [(e, (s if s.strip() != e else e + qualifier) + tail) for e, s in named]
+
+
+_YEARS_JOINED = re.compile(rf"((?:19|20)\d{{2}})\s*年?\s*[{_CONJ}]\s*((?:19|20)\d{{2}})\s*年?")
+_BOTH_YEARS = re.compile(r"这?两年|近两年|两个年度")
+
+
+def split_years(q: Question) -> list[tuple[str, str]]:
+    """"宜昌2023年和2024年送温暖资金分别是多少？" → one question per year, each naming only its year."""
+    m = _YEARS_JOINED.search(q.normalized)
+    if not m:
+        return []
+    rest = _PIVOT.sub("", q.normalized[: m.start()] + "{}" + _BOTH_YEARS.sub("", q.normalized[m.end():]))
+    return [(f"{y}年", rest.format(f"{y}年")) for y in m.groups()]
+
+
+def asks_both_years(q: Question) -> bool:
+    """"这两年…各是多少": the years come from the articles, not the question."""
+    return bool(_BOTH_YEARS.search(q.normalized)) and not q.years
+
+
+def split_by_years(q: Question, years: list[str]) -> list[tuple[str, str]]:
+    """The question once per given year, 两年 replaced by that year."""
+    rest = _PIVOT.sub("", _BOTH_YEARS.sub("{}", q.normalized, count=1))
+    return [(f"{y}年", rest.format(f"{y}年")) for y in years]

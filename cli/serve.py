@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-import logging
 import os
-import sys
 from pathlib import Path
 
 import click
 
-from cli.main import friendly_errors, make_assistant, store_options
-from core.errors import AssistantError, ConfigError
-
-log = logging.getLogger(__name__)
+from assistant import ConfigError
+from cli.options import friendly_errors, make_assistant, setup_logging, store_options
 
 
 def is_loopback(host: str) -> bool:
@@ -30,18 +26,9 @@ def check_exposure(host: str, auth_file: Path | None, insecure: bool) -> None:
     if not is_loopback(host) and auth_file is None and not insecure:
         raise ConfigError(
             f"refusing to serve on {host} without a login: anyone who can reach it could read the documents. "
-            "Pass --auth-file FILE (create it with `python -m ui.auth add-user FILE NAME`), "
+            "Pass --auth-file FILE (create it with `assistant user add FILE NAME`), "
             "or --insecure to serve without a login anyway"
         )
-
-
-def warm_up(assistant) -> None:
-    """Load the embedder and keyword index before serving: the first question is not slow, and
-    concurrent first requests never race to initialise the store."""
-    try:
-        assistant.retrieve("工会", k=1)
-    except AssistantError as exc:  # an empty store: nothing to warm
-        log.info("warm-up skipped: %s", exc)
 
 
 @click.command("serve")
@@ -56,22 +43,15 @@ def serve_command(host, port, store, chroma_url, embedder, auth_file, insecure):
     """Open the chat UI (Gradio); its API endpoint /ask answers questions for gradio_client."""
     check_exposure(host, auth_file, insecure)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    from ui.app import build_app, launch_options
-    from ui.auth import make_checker, parse_auth_file
+    from ui.app import launch_app  # deferred: gradio is slow to import
+    from ui.auth import load_checker
 
-    checker = make_checker(parse_auth_file(auth_file)) if auth_file else None
-    assistant = make_assistant(store, chroma_url, embedder)
-    demo = build_app(assistant)
-    warm_up(assistant)
-    try:
-        demo.queue().launch(server_name=host, server_port=port, auth=checker, show_error=False, quiet=True,
-                            prevent_thread_lock=True, auth_message="请用工会问答助手的账号登录", **launch_options())
-    except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port} ({exc}); choose another --port") from exc
+    checker = load_checker(auth_file) if auth_file else None
+    demo = launch_app(make_assistant(store, chroma_url, embedder), host, port, checker)
     click.echo(f"serving the chat UI on http://{host}:{port} (Ctrl+C to stop)", err=True)
     demo.block_thread()
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    setup_logging()
     serve_command()

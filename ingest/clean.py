@@ -276,7 +276,7 @@ _BREADCRUMB_START = re.compile(r"^(首页|主页|当前位置|您的位置|位�
 _SEPARATORS = re.compile(r"\||｜|•|>>?|»|›")
 _FOOTER = re.compile(
     r"copyright|all rights reserved|©|版权所有|版权归|免责声明|ICP[备证]|公网安备|"
-    r"^\(?(责编|责任编辑|编辑)[:：]|^地址[:：]|邮编[:：]?\s*\d{6}|^(电话|传真)[:：]\s*[\d-]{7,}",
+    r"^地址[:：]|邮编[:：]?\s*\d{6}|^(电话|传真)[:：]\s*[\d-]{7,}",
     re.IGNORECASE,
 )
 TOP_LINES = 3  # where headline tickers sit

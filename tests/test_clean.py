@@ -164,13 +164,18 @@ def test_enumerations_and_figure_tables_are_not_spam(text):
         "免责声明:以上内容源自网络,版权归原作者所有,如有侵犯您的原创版权请告知,我们将尽快删除相关内容。",
         "中国共产党新闻网>>中国工会新闻",
         "首页 百科知识 中央重视各先锋号关心广大职工期盼如何创新",
-        "(责编:刘琼、黄瑾)",
         "工会新闻 > 基层动态 > 正文",
         ">>",
     ],
 )
 def test_site_chrome_lines_are_dropped(line):
     assert drop_boilerplate_lines(line) == ""
+
+
+@pytest.mark.parametrize("line", ["(责编:刘琼、黄瑾)", "责任编辑：刘静怡", "【责任编辑：孙明】"])
+def test_editor_lines_stay_as_article_metadata(line):
+    # they answer "责任编辑是谁" and are never quoted for anything else (see assistant/answering/harvest.py)
+    assert drop_boilerplate_lines(line) == line
 
 
 @pytest.mark.parametrize(

@@ -170,3 +170,28 @@ def test_store_that_is_a_file_is_a_clear_error(tmp_path):
     blocker.write_text("x")
     out = run("ingest", str(SAMPLE), "--quiet", "--store", str(blocker / "store"))
     assert out.returncode != 0 and "cannot open the store" in out.stderr and "Traceback" not in out.stderr
+
+
+HEAVY = ("gradio", "chromadb", "langchain", "langchain_core", "matplotlib", "torch", "sentence_transformers")
+
+
+def test_help_lists_every_command_without_loading_the_heavy_stack():
+    probe = ("import sys\nfrom cli.main import main\n"
+             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    for command in ("ingest", "stats", "list", "remove", "ask", "eval", "serve", "brief", "user"):
+        assert f"\n  {command} " in out.stdout
+    assert "LOADED []" in out.stdout
+
+
+def test_python_m_cli_is_the_same_command_as_python_m_assistant():
+    via_cli = subprocess.run([sys.executable, "-m", "cli", "--help"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
+    via_assistant = run("--help").stdout
+    assert via_cli.returncode == 0 and "python -m cli" in via_cli.stdout
+    assert via_cli.stdout.replace("python -m cli", "python -m assistant") == via_assistant
+    user = subprocess.run([sys.executable, "-m", "cli", "user", "add", "--help"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert user.returncode == 0 and "--password-stdin" in user.stdout

@@ -1,4 +1,4 @@
-"""Logins for the chat UI: PBKDF2 hashes in an auth file, managed with `python -m ui.auth add-user`."""
+"""Logins for the chat UI: PBKDF2 hashes in an auth file, managed with `assistant user add`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from core.errors import ConfigError
+from assistant import ConfigError
 from ui.auth import add_user, hash_password, make_checker, parse_auth_file, verify_password
 
 FAST = 1000  # iterations: the real default is slow on purpose
@@ -61,12 +61,27 @@ def test_an_auth_file_without_users_is_refused(tmp_path):
         parse_auth_file(path)
 
 
-def test_add_user_command_reads_the_password_from_stdin(tmp_path):
+def test_user_add_command_reads_the_password_from_stdin(tmp_path):
     path = tmp_path / "users.txt"
-    done = subprocess.run([sys.executable, "-m", "ui.auth", "add-user", str(path), "staff", "--password-stdin"],
+    done = subprocess.run([sys.executable, "-m", "assistant", "user", "add", str(path), "staff", "--password-stdin"],
                           input="pw-stdin\n", capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+    assert "saved user 'staff'" in done.stdout
     assert make_checker(parse_auth_file(path))("staff", "pw-stdin")
+
+
+def test_user_add_command_refuses_a_bad_name_with_a_message_not_a_traceback(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "cli", "user", "add", str(tmp_path / "users.txt"), "a:b",
+                           "--password-stdin"], input="pw\n", capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "':'" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "users.txt").exists()
+
+
+def test_the_auth_file_messages_name_the_user_add_command(tmp_path):
+    path = tmp_path / "users.txt"
+    path.write_text("# nobody yet\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="assistant user add"):
+        parse_auth_file(path)
 
 
 def test_a_user_name_with_a_colon_is_refused(tmp_path):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from assistant.models import Answer, Citation
+from assistant import Answer, Citation
 from ui.feedback import FeedbackLog, export_feedback, latest_per_answer, make_record, read_feedback, summary
 
 QUOTE = "全市建立新就业形态工会组织54家。"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.models import Answer, Citation, Passage
-from core.errors import UnsupportedTypeError
+from assistant import Answer, Citation, Passage
+from assistant import UnsupportedTypeError  # a subclass of InputError, not exported
 from ui import render
 from ui.render import Turn
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
+from assistant import ConfigError
 from cli.serve import check_exposure, is_loopback
-from core.errors import ConfigError
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])

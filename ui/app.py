@@ -2,6 +2,8 @@
 
 >>> from ui.app import build_app, launch_options
 >>> build_app(Assistant(store=DIR)).launch(**launch_options())
+
+or, as `assistant serve` does it: `launch_app(Assistant(store=DIR), "127.0.0.1", 7860).block_thread()`.
 """
 
 # No `from __future__ import annotations`: gr.api reads ask_api's real annotations to describe /ask.
@@ -9,14 +11,11 @@ import logging
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import gradio as gr
 
-from assistant.api import Assistant
-from assistant.models import Answer
-from assistant.models import Filters
-from core.errors import AssistantError, ConfigError, EmptyStoreError
+from assistant import Answer, Assistant, AssistantError, ConfigError, EmptyStoreError, Filters
 from ui import render
 from ui.brief_tab import build_brief_tab
 from ui.feedback import FILE_NAME, FeedbackLog, export_feedback, make_record, summary
@@ -292,3 +291,26 @@ def launch_options() -> dict:
         "footer_links": ["api"],
         "max_file_size": "50mb",
     }
+
+
+def warm_up(assistant: Assistant) -> None:
+    """Load the embedder and keyword index before serving: the first question is not slow, and
+    concurrent first requests never race to initialise the store."""
+    try:
+        assistant.retrieve("工会", k=1)
+    except AssistantError as exc:  # an empty store: nothing to warm
+        log.info("warm-up skipped: %s", exc)
+
+
+def launch_app(assistant: Assistant, host: str, port: int,
+               auth: Callable[[str, str], bool] | None = None) -> gr.Blocks:
+    """Build the app, warm the assistant up and start serving on host:port without blocking;
+    `auth` is the login check (see ui.auth.load_checker). Returns the running app: call `.block_thread()`."""
+    demo = build_app(assistant)
+    warm_up(assistant)
+    try:
+        demo.queue().launch(server_name=host, server_port=port, auth=auth, show_error=False, quiet=True,
+                            prevent_thread_lock=True, auth_message="请用工会问答助手的账号登录", **launch_options())
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port} ({exc}); choose another --port") from exc
+    return demo

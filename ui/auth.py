@@ -1,6 +1,6 @@
 """Logins for `assistant serve --auth-file FILE`: one `user:pbkdf2_sha256$iterations$salt$hash` line per user.
 
-Add or replace a user with `python -m ui.auth add-user FILE NAME` (prompts for the password).
+Add or replace a user with `assistant user add FILE NAME` (prompts for the password; see cli/users.py).
 """
 
 from __future__ import annotations
@@ -9,13 +9,10 @@ import base64
 import hashlib
 import hmac
 import os
-import sys
 from pathlib import Path
 from typing import Callable
 
-import click
-
-from core.errors import ConfigError
+from assistant import ConfigError
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000  # OWASP 2023 recommendation for PBKDF2-HMAC-SHA256
@@ -63,10 +60,10 @@ def parse_auth_file(path: Path) -> dict[str, str]:
         user, _, encoded = line.partition(":")
         if not user or encoded.count("$") != 3 or not encoded.startswith(ALGORITHM + "$"):
             raise ConfigError(f"{path}:{no}: expected 'user:{ALGORITHM}$iterations$salt$hash' "
-                              f"(create entries with `python -m ui.auth add-user {path} NAME`)")
+                              f"(create entries with `assistant user add {path} NAME`)")
         users[user] = encoded
     if not users:
-        raise ConfigError(f"auth file {path} has no users; add one with `python -m ui.auth add-user {path} NAME`")
+        raise ConfigError(f"auth file {path} has no users; add one with `assistant user add {path} NAME`")
     return users
 
 
@@ -76,6 +73,11 @@ def make_checker(users: dict[str, str]) -> Callable[[str, str], bool]:
         # Unknown users still pay for one hash, so timing does not reveal which names exist.
         return verify_password(password, users.get(user, _DUMMY)) and user in users
     return check
+
+
+def load_checker(path: Path) -> Callable[[str, str], bool]:
+    """The login check for an auth file (ConfigError when it is unreadable, malformed or empty)."""
+    return make_checker(parse_auth_file(path))
 
 
 def add_user(path: Path, user: str, password: str, iterations: int = ITERATIONS) -> None:
@@ -91,27 +93,6 @@ def add_user(path: Path, user: str, password: str, iterations: int = ITERATIONS)
     path.chmod(0o600)
 
 
-@click.group()
-def main() -> None:
-    """Manage the users of `assistant serve --auth-file FILE`."""
 
-
-@main.command("add-user")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
-def add_user_command(file: Path, name: str, password_stdin: bool) -> None:
-    """Add NAME to FILE (created if missing), or change NAME's password."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    try:
-        add_user(file, name, password)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"saved user '{name}' in {file}")
-
-
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # the old entry point: say where the command went instead of doing nothing
+    raise SystemExit("the auth file is managed with `assistant user add FILE NAME` now")

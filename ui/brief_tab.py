@@ -15,10 +15,8 @@ from typing import Callable
 
 import gradio as gr
 
-from assistant.api import Assistant
-from assistant.briefing.export import FORMATS, default_filename, export, to_html
-from assistant.briefing.build import EXAMPLE_TOPICS, build_briefing
-from core.errors import AssistantError, EmptyStoreError
+from assistant import (BRIEF_FORMATS, EXAMPLE_TOPICS, Assistant, AssistantError, EmptyStoreError, briefing_html,
+                       default_brief_filename, export_briefing)
 
 log = logging.getLogger(__name__)
 
@@ -44,20 +42,20 @@ def make_briefing(assistant: Assistant, topic: str, fmt: str,
     """(status HTML, preview HTML, file to download or None) for one request; never raises for user mistakes."""
     if not (topic or "").strip():
         return _status("请输入主题，例如：" + "、".join(EXAMPLE_TOPICS)), PREVIEW_PLACEHOLDER, None
-    if fmt not in FORMATS:
+    if fmt not in BRIEF_FORMATS:
         return _status(f"未知格式：{fmt}"), PREVIEW_PLACEHOLDER, None
     try:
-        briefing = build_briefing(assistant, topic)
+        briefing = assistant.brief(topic)
     except EmptyStoreError:
         return _status(EMPTY_STORE, "warn"), PREVIEW_PLACEHOLDER, None
     except AssistantError as exc:
         log.warning("briefing on %r failed: %s", topic, exc)
         return _status(f"生成失败：{exc}", "warn"), PREVIEW_PLACEHOLDER, None
-    preview = to_html(briefing, standalone=False)
+    preview = briefing_html(briefing, standalone=False)
     if briefing.no_material:
         return _status(briefing.message, "warn"), preview, None
     folder = out_dir or Path(tempfile.mkdtemp(prefix="brief-"))
-    path = export(briefing, fmt, folder / default_filename(briefing.topic, fmt))
+    path = export_briefing(briefing, fmt, folder / default_brief_filename(briefing.topic, fmt))
     return _status(briefing.message, "ok"), preview, str(path)
 
 

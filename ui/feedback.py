@@ -17,7 +17,7 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-from assistant.models import Answer
+from assistant import Answer
 
 log = logging.getLogger(__name__)
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from assistant.answering.citations import Evidence, make_citation
-from assistant.answering.policy import AnswerPolicy
 from assistant.answering.question import Question
 from assistant.article import Article
 from assistant.models import REFUSAL_PREFIX, Answer, Passage
-from core.names import place_stem
-from core.text import YEAR_IN_TEXT, split_sentences
+from core.text import YEAR_IN_TEXT
 
 
 def refusal(question: str, missing: list[str], related: list[Passage], reason: str = "") -> Answer:
@@ -51,17 +47,6 @@ def combine(question: str, parts: list[tuple[str, Answer]], related: list[Passag
             citations.append(make_citation(offset + c.n, Evidence(passage, c.start, c.end, c.quote)))
         text.append(f"{subject}：" + "".join(f"{c.quote}[{c.n}]" for c in citations[offset:]))
     return Answer(question=question, answer="".join(text), refused=False, citations=citations)
-
-
-def find_byline(q: Question, doc: Article, policy: AnswerPolicy) -> tuple[int, int] | None:
-    """The byline of the asked article: a short line naming the asked union (pages that hold several
-    articles have one per article, "滨海县总工会 李玲玲"), else the line with the document's author."""
-    for s, e in split_sentences(doc.text):
-        line = doc.text[s:e]
-        if (len(line) <= policy.byline_max_chars and line != doc.title and not re.search(r"[。!！?？]$", line)
-                and any(place_stem(ent) in line for ent in q.entities) and re.search(r"\s[\u4e00-\u9fff]{2,3}$", line)):
-            return s, e
-    return doc.sentence_with(doc.author)
 
 
 def needs_date_line(q: Question, chosen: list[Evidence]) -> bool:

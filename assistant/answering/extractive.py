@@ -11,12 +11,13 @@ import logging
 
 from assistant.answering.admit import admit_documents, placed
 from assistant.answering.base import AnswerStream, Library
-from assistant.answering.compose import cite, combine, find_byline, needs_date_line, refusal, speaker_labels
+from assistant.answering.byline import METADATA_KINDS, metadata_span
+from assistant.answering.compose import cite, combine, needs_date_line, refusal, speaker_labels
 from assistant.answering.features import question_terms, score, sentence_features
 from assistant.answering.gate import Scored, gate_reason, on_topic
 from assistant.answering.citations import Evidence
 from assistant.answering.harvest import candidate_sentences
-from assistant.answering.lists import list_items
+from assistant.answering.lists import completed_span, list_items
 from assistant.answering.plan import asks_both_years, split_by_years, split_subjects, split_years
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.question import Question, analyse
@@ -59,12 +60,12 @@ class ExtractiveAnswerer:
         usable, missing = admit_documents(q, passages, docs)
         if not usable:
             return refusal(question, missing, passages, f"地点/年份检查：资料未提及{'、'.join(missing)}")
-        if q.kind == "author":
+        if q.kind in METADATA_KINDS:
             doc = docs[usable[0].source]
-            byline = find_byline(q, doc, policy)
-            if byline is None:
-                return refusal(question, [], passages, "署名检查：文章没有可引用的署名行")
-            return cite(question, q.text, [library.evidence_at(usable[0], doc, byline)])
+            span = metadata_span(q, doc, policy)
+            if span is None:
+                return refusal(question, [], passages, "署名检查：文章没有可引用的署名、图片说明、编辑或日期行")
+            return cite(question, q.text, [library.evidence_at(usable[0], doc, span)])
         candidates = placed(q, candidate_sentences(usable, docs, policy), docs, policy)
         if not candidates:
             return refusal(question, q.entities, passages,
@@ -97,11 +98,13 @@ class ExtractiveAnswerer:
 
 
 def with_list_items(chosen: list[Evidence], docs: dict[str, Article], library: Library) -> list[Evidence]:
-    """A chosen list intro ("推出四项举措：") brings the items that follow it."""
+    """A chosen list intro ("推出四项举措：") brings the items that follow it; a sentence that leans on its
+    neighbour ("当天，…", a quoted remark) is quoted with it."""
     out, have = [], {(ev.passage.source, ev.start) for ev in chosen}
     for ev in chosen:
-        out.append(ev)
         doc = docs[ev.passage.source]
+        span = completed_span(doc, ev.start, ev.end)
+        out.append(ev if span == (ev.start, ev.end) else library.evidence_at(ev.passage, doc, span))
         for span in list_items(doc, ev.start, ev.end):
             if (ev.passage.source, span[0]) not in have:
                 have.add((ev.passage.source, span[0]))

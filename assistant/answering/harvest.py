@@ -15,7 +15,7 @@ _HEADING = re.compile(r"[【\[].{0,20}[】\]]")
 # Photo captions: "图为…", "（图为…）", "…。覃明轩 摄", "图/文 某某".
 _CAPTION = re.compile(r"^[（(]?图[为：:/]|(?:摄|摄影|供图|图片来源)[)）]?$|^图片[：:]")
 # Editor and masthead lines carry names, not news: "责任编辑：刘静怡", "来源：四川工人日报".
-_EDITOR = re.compile(r"^[【\[]?(?:责任编辑|责编|编辑|审核|校对|终审|来源|作者|记者|通讯员)[】\]]?\s*[:：]")
+_EDITOR = re.compile(r"^[【\[(（]?(?:责任编辑|责编|编辑|审核|校对|终审|来源|作者|记者|通讯员)[】\]]?\s*[:：]")
 # A dateline before the first sentence: "本报讯（记者 王振华 通讯员 张雪）", "中工网讯(记者 金晓燕)".
 _DATELINE = re.compile(r"^[^，,。:：]{0,12}?(?:讯|电)\s*(?:[（(][^）)]{0,40}[）)])?\s*")
 

@@ -60,3 +60,25 @@ def _item_lines(text: str, following: list[tuple[int, int]], limit: int) -> list
             last_line_end = line_start
         items.append((s, e))
     return items
+
+
+# -- answers that span two sentences
+_ANAPHORA = re.compile(r"^(?:当天|当日|同日|同时|此后|随后|其中|这是|这些|该|此次|此前)")
+_ATTRIBUTION = re.compile(r"^[^。！？!?“”]{1,40}(?:说|表示|介绍|坦言|感慨|告诉记者)[。！？!?]")
+_QUOTE_END = re.compile(r"[”」][。！？!?]?$|[。！？!?][”」]$")
+
+
+def completed_span(doc: Article, start: int, end: int) -> tuple[int, int]:
+    """A sentence with the neighbour it leans on: "当天，…" takes the sentence before it (which says what
+    day), a quoted remark takes the attribution after it ("……”美团骑手王海涛说。")."""
+    text = doc.text
+    if _ANAPHORA.match(text[start:end]):
+        line_start = text.rfind("\n", 0, start) + 1
+        before = [s for s, _ in split_sentences(text, line_start, start)]
+        if before:
+            start = before[-1]
+    if _QUOTE_END.search(text[start:end]):
+        attribution = _ATTRIBUTION.match(text[end: text.find("\n", end) if "\n" in text[end:] else len(text)])
+        if attribution:
+            end += attribution.end()
+    return start, end

@@ -15,6 +15,12 @@ from core.text import ASKED_YEAR, normalize_query, tokenize
 
 # Kind of question, checked in order; the first pattern that matches wins.
 _KINDS = [
+    # About the article rather than its news: its photographer, editor, publication day (answered from
+    # captions, editor lines and datelines, which never answer anything else).
+    ("photo", re.compile(r"配图|图片|照片|谁拍|拍的|摄影")),
+    ("editor", re.compile(r"编辑")),
+    ("published", re.compile(r"(?:哪天|什么时候|哪一天|何时|几号|哪年|哪一年)(?:发|刊|登|见报|发布|发表|刊发|刊登)"
+                             r"|(?:发布|发表|刊发|刊登|见报)(?:时间|日期)|(?:发|刊)的(?:日期|时间)")),
     ("author", re.compile(r"记者|(?<!工)作者|谁写|撰写|执笔|署名|撰稿")),
     ("year", re.compile(r"哪一?年|哪个年份|什么时候|何时|哪天|几月|日期|时间是")),
     ("figure", re.compile(r"多少|几[个家人名处场次项批届位万千百十]|百分之几|比例|占比|多大|多高|多长|多久|几成|[达是为]?多少?率(?![先领])"

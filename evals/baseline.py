@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.errors import ConfigError
+from assistant import ConfigError
 
 COMPARED_METRICS = (
     "answer_accuracy", "fact_recall", "figure_exact_match", "citation_accuracy", "citation_precision",
     "refusal_accuracy", "false_refusal_rate", "recall_at_1", "recall_at_5", "mrr", "ndcg_at_10",
-    "evidence_recall_at_5", "latency_p50_ms", "latency_p95_ms",
+    "evidence_recall_at_5", "crag", "latency_p50_ms", "latency_p95_ms",
 )
 LOWER_IS_BETTER = {"false_refusal_rate", "latency_p50_ms", "latency_p95_ms"}
 # Changes smaller than these are noise, not regressions: one case in ~100, or 10% of latency.
@@ -29,6 +29,14 @@ def load_baseline(path: str | Path) -> dict:
     return data
 
 
+def metric_value(report: dict, metric: str) -> float | None:
+    """A compared metric of a report; `crag` is the CRAG score inside the report's `crag` object."""
+    if metric == "crag":
+        crag = report.get("crag")
+        return crag.get("score") if isinstance(crag, dict) else None
+    return report.get(metric)
+
+
 def _verdict(metric: str, old: float | None, new: float | None) -> str:
     if old is None or new is None:
         return "n/a"
@@ -44,7 +52,7 @@ def compare(summary: dict, baseline: dict) -> dict:
     """Rows of (metric, baseline, current, delta, verdict) and the cases that changed outcome."""
     rows = []
     for metric in COMPARED_METRICS:
-        old, new = baseline.get(metric), summary.get(metric)
+        old, new = metric_value(baseline, metric), metric_value(summary, metric)
         delta = None if old is None or new is None else new - old
         rows.append({"metric": metric, "baseline": old, "current": new, "delta": delta,
                      "verdict": _verdict(metric, old, new)})

@@ -1,11 +1,12 @@
-"""The eval gate: minimum scores kept in one TOML file, checked against a run's summary."""
+"""The eval gate: minimum scores kept in one TOML file (`[min]`, and `[min.SET]` per bundled set),
+checked against a run's summary."""
 
 from __future__ import annotations
 
 import tomllib
 from pathlib import Path
 
-from core.errors import ConfigError
+from assistant import ConfigError
 
 BUNDLED_THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
 GATED_METRICS = (
@@ -15,22 +16,44 @@ GATED_METRICS = (
 )
 
 
-def load_thresholds(path: str | Path = BUNDLED_THRESHOLDS) -> dict[str, float]:
-    """The `[min]` table of a thresholds file as {metric: minimum}."""
+def _validated(table: dict, path: Path, where: str) -> dict[str, float]:
+    for metric, value in table.items():
+        if metric not in GATED_METRICS:
+            raise ConfigError(f"{path}: unknown metric '{metric}' in {where} (known: {', '.join(GATED_METRICS)})")
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise ConfigError(f"{path}: '{metric}' in {where} must be a share between 0 and 1, not {value!r}")
+    return {k: float(v) for k, v in table.items()}
+
+
+def load_all_thresholds(path: str | Path = BUNDLED_THRESHOLDS) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """The `[min]` table and the per-set `[min.SET]` tables of a thresholds file, validated."""
+    from evals.sets import SET_NAMES
+
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read thresholds file {path}: {exc}") from exc
-    minimums = data.get("min")
-    if not isinstance(minimums, dict) or not minimums:
+    table = data.get("min")
+    if not isinstance(table, dict):
         raise ConfigError(f"{path}: needs a [min] table of metric = minimum share")
-    for metric, value in minimums.items():
-        if metric not in GATED_METRICS:
-            raise ConfigError(f"{path}: unknown metric '{metric}' (known: {', '.join(GATED_METRICS)})")
-        if not isinstance(value, int | float) or not 0 <= value <= 1:
-            raise ConfigError(f"{path}: '{metric}' must be a share between 0 and 1, not {value!r}")
-    return {k: float(v) for k, v in minimums.items()}
+    per_set = {k: v for k, v in table.items() if isinstance(v, dict)}
+    default = _validated({k: v for k, v in table.items() if k not in per_set}, path, "[min]")
+    if not default:
+        raise ConfigError(f"{path}: needs a [min] table of metric = minimum share")
+    for name, section in per_set.items():
+        if name not in SET_NAMES:
+            raise ConfigError(f"{path}: [min.{name}] names no eval set (known: {', '.join(SET_NAMES)})")
+        if not section:
+            raise ConfigError(f"{path}: [min.{name}] is empty")
+    return default, {name: _validated(section, path, f"[min.{name}]") for name, section in per_set.items()}
+
+
+def load_thresholds(path: str | Path = BUNDLED_THRESHOLDS, set_name: str | None = None) -> dict[str, float]:
+    """{metric: minimum} for a run: the set's own `[min.SET]` table when the file has one (it replaces
+    `[min]` whole), else the `[min]` table (the sample set and runs on any other gold set)."""
+    default, per_set = load_all_thresholds(path)
+    return per_set.get(set_name, default) if set_name else default
 
 
 def check(summary: dict, minimums: dict[str, float]) -> list[str]:

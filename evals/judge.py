@@ -15,9 +15,8 @@ from collections.abc import Sequence
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from assistant.config import PROMPTS_DIR, Settings, load_settings
+from assistant import PROMPTS_DIR, ConfigError, LLMError, Settings, load_settings
 from evals import metrics
-from core.errors import ConfigError, LLMError
 
 log = logging.getLogger(__name__)
 

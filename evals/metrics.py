@@ -11,7 +11,7 @@ from pathlib import Path
 
 import opencc
 
-from core.numbers import extract_figures, figure_in_text, normalise_figure
+from assistant import extract_figures, figure_in_text, normalise_figure
 
 # Share of a sentence's character bigrams a quote must contain to count as about the same thing.
 MIN_SENTENCE_OVERLAP = 0.3

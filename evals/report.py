@@ -130,6 +130,19 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def tag_rows(report: dict) -> list[tuple[str, dict]]:
+    """The per-tag groups, worst pass rate first (then the most cases)."""
+    groups = list(report.get("by_tag", {}).items())
+    return sorted(groups, key=lambda tg: (tg[1]["accuracy"] or 0.0, -tg[1]["cases"], tg[0]))
+
+
+def refusal_rows(report: dict) -> list[dict]:
+    """Refusals per check: all of them and the false ones (answerable cases refused)."""
+    counts = report.get("refusals") or {}
+    by_reason, false = counts.get("by_reason", {}), counts.get("false_by_reason", {})
+    return [{"check": check, "refused": n, "false": false.get(check, 0)} for check, n in by_reason.items()]
+
+
 def write_report(report: dict, out_dir: str | Path) -> dict[str, Path]:
     """Write report.html, report.md and the chart PNGs into out_dir; their paths by kind."""
     out = Path(out_dir)
@@ -143,6 +156,8 @@ def write_report(report: dict, out_dir: str | Path) -> dict[str, Path]:
         "r": report,
         "metrics": SUMMARY_METRICS,
         "type_labels": TYPE_LABELS,
+        "tag_rows": tag_rows(report),
+        "refusal_rows": refusal_rows(report),
         "failures": [c for c in report["results"] if not c["passed"]],
         "chart_files": {k: p.name for k, p in charts.items()},
         "chart_uris": {k: _data_uri(p) for k, p in charts.items()},
@@ -151,4 +166,16 @@ def write_report(report: dict, out_dir: str | Path) -> dict[str, Path]:
     paths = {"html": out / "report.html", "md": out / "report.md", **charts}
     paths["html"].write_text(env.get_template("report.html.j2").render(context), encoding="utf-8")
     paths["md"].write_text(env.get_template("report.md.j2").render(context), encoding="utf-8")
+    return paths
+
+
+def write_index(reports: dict[str, dict], out_dir: str | Path, gate_set: str) -> dict[str, Path]:
+    """index.html and index.md over several runs: headline numbers and gate per set, links to each report."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    context = {"reports": reports, "gate_set": gate_set}
+    env = _environment()
+    paths = {"html": out / "index.html", "md": out / "index.md"}
+    paths["html"].write_text(env.get_template("index.html.j2").render(context), encoding="utf-8")
+    paths["md"].write_text(env.get_template("index.md.j2").render(context), encoding="utf-8")
     return paths

@@ -9,10 +9,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Protocol
 
-from assistant.models import Answer, Passage
+from assistant import Answer, AssistantError, Passage
 from evals import gate, metrics
 from evals.schema import CASE_TYPES, GoldCase
-from core.errors import AssistantError
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +37,10 @@ class CaseResult:
     facts: list[list[str]]
     sources: list[str]
     note: str
+    tags: list[str] = field(default_factory=list)
     answer: str = ""
     refused: bool = False
+    refusal_reason: str = ""  # on refusal: which check refused (Answer.refusal_reason)
     citations: list[dict] = field(default_factory=list)  # n, source, date, quote
     retrieved: list[str] = field(default_factory=list)  # file names of the top passages, in rank order
     latency_ms: float = 0.0
@@ -71,7 +72,7 @@ def _new_result(case: GoldCase) -> CaseResult:
     return CaseResult(
         id=case.id, type=case.type, question=case.question,
         history=[t.model_dump() for t in case.history], facts=[list(f) for f in case.facts],
-        sources=list(case.sources), note=case.note,
+        sources=list(case.sources), note=case.note, tags=list(case.tags),
     )
 
 
@@ -89,6 +90,7 @@ def _score_retrieval(result: CaseResult, passages: Sequence[Passage], case: Gold
 
 def _score_answer(result: CaseResult, answer: Answer, case: GoldCase) -> None:
     result.answer, result.refused = answer.answer, answer.refused
+    result.refusal_reason = answer.refusal_reason if answer.refused else ""
     result.citations = [{"n": c.n, "source": c.source, "date": c.date, "quote": c.quote} for c in answer.citations]
     if not case.answerable:
         result.passed = answer.refused
@@ -160,6 +162,58 @@ def run_cases(assistant: AssistantLike, cases: Iterable[GoldCase],
     return results
 
 
+def crag_points(result: CaseResult) -> int:
+    """CRAG-style score of one case: answerable +1 correct, 0 refused, -1 wrong (errors too);
+    unanswerable +1 refused, -1 answered."""
+    if not result.answerable:
+        return 1 if result.refused else -1
+    if result.refused:
+        return 0
+    return 1 if result.answer_correct else -1
+
+
+def crag_summary(results: Sequence[CaseResult]) -> dict:
+    """The CRAG-style score (mean points, -1..1) with how many cases scored +1, 0 and -1."""
+    points = [crag_points(r) for r in results]
+    return {"score": metrics.mean(points), "correct": points.count(1), "refused": points.count(0),
+            "wrong": points.count(-1)}
+
+
+NO_REASON = "（未说明）"
+
+
+def refusal_check(reason: str) -> str:
+    """The check that refused: the part of the reason before "：" ("相关度检查：…" → "相关度检查").
+
+    A refusal combined from per-subject refusals reads "北京：地点/年份检查：…；上海：…"; its first
+    part that names a check (…检查, 否决…) is taken, so subjects are not counted as checks.
+    """
+    first = reason.split("；")[0].strip()
+    if not first:
+        return NO_REASON
+    parts = [p.strip() for p in first.split("：")]
+    if len(parts) > 2:
+        named = [p for p in parts[:-1] if p.endswith("检查") or p.startswith("否决")]
+        if named:
+            return named[0]
+    return parts[0] or NO_REASON
+
+
+def refusal_counts(results: Sequence[CaseResult]) -> dict:
+    """Refusals counted by the check that refused, over all cases and over answerable cases (false refusals)."""
+    def count(rs) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for r in rs:
+            check = refusal_check(r.refusal_reason)
+            counts[check] = counts.get(check, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    refused = [r for r in results if r.refused]
+    false = [r for r in refused if r.answerable]
+    return {"refused": len(refused), "false_refusals": len(false),
+            "by_reason": count(refused), "false_by_reason": count(false)}
+
+
 def _group_summary(results: Sequence[CaseResult]) -> dict:
     """The headline measures over a group of results."""
     answerable = [r for r in results if r.answerable]
@@ -185,11 +239,18 @@ def _group_summary(results: Sequence[CaseResult]) -> dict:
         "latency_p50_ms": metrics.percentile(latencies, 50),
         "latency_p95_ms": metrics.percentile(latencies, 95),
         "errors": sum(bool(r.error) for r in results),
+        "crag": crag_summary(results),
     }
 
 
+def tags_of(results: Sequence[CaseResult]) -> list[str]:
+    """Every tag used by the results, sorted."""
+    return sorted({t for r in results for t in r.tags})
+
+
 def summarise(results: Sequence[CaseResult]) -> dict:
-    """Headline metrics over all results, plus the same per case type (`by_type`)."""
+    """Headline metrics over all results, plus the same per case type (`by_type`) and per tag (`by_tag`),
+    the CRAG-style score (`crag`, also in each group) and refusals counted by check (`refusals`)."""
     summary = _group_summary(results)
     summary["answerable"] = sum(r.answerable for r in results)
     summary["unanswerable"] = summary["cases"] - summary["answerable"]
@@ -199,6 +260,8 @@ def summarise(results: Sequence[CaseResult]) -> dict:
         for t in CASE_TYPES
         if (group := [r for r in results if r.type == t])
     }
+    summary["by_tag"] = {tag: _group_summary([r for r in results if tag in r.tags]) for tag in tags_of(results)}
+    summary["refusals"] = refusal_counts(results)
     return summary
 
 
@@ -227,7 +290,7 @@ def evaluate(assistant: AssistantLike, cases: Sequence[GoldCase], minimums: dict
     failures = gate.check(report, minimums)
     report.update(
         thresholds=minimums,
-        gate={"passed": not failures, "failures": failures},
+        gate={"passed": not failures, "failures": failures, "enforced": True},
         config={**(config or {}), "started": started.isoformat(timespec="seconds"),
                 "duration_s": (datetime.now(timezone.utc) - started).total_seconds()},
         results=[r.to_dict() for r in results],

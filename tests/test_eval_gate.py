@@ -1,24 +1,33 @@
-"""The CI gate: the bundled gold set on the bundled sample, through the real Assistant.
+"""The CI gates through the real Assistant and real stores: the held-out test set at its own
+minimums (`[min.test]` of evals/thresholds.toml) and the sample at the original 0.90 ones.
 
-Also proves the suite can fail: answerers broken on purpose score low. Runs on conftest's
-session sample store, so the sample is embedded once per test session.
+Both sets are ingested once per test session into isolated content-keyed stores (evals/sets.py)
+whose shared embedding cache starts from conftest's sample store, and each is asked once: the
+broken-on-purpose answerers reuse the recorded answers. Failing test-set cases are not printed
+(the test set is held out: only aggregate numbers, never its failures, inform the rules).
 """
 
 import json
 import re
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from assistant.config import SAMPLE_DIR
-from assistant.models import REFUSAL_PREFIX, Answer
+from assistant import REFUSAL_PREFIX, Answer
 from cli.eval import eval_command
 from evals.gate import load_thresholds
 from evals.runner import evaluate
-from evals.sample import FINGERPRINT_FILE, open_assistant, pipeline_fingerprint, refresh_if_stale
 from evals.schema import load_gold
+from evals.sets import (
+    BUNDLED_SETS,
+    EMBEDDING_CACHE_FILE,
+    EvalSet,
+    isolated_store,
+    open_isolated,
+)
 
 GOLD_FIXTURES = Path(__file__).parent / "data" / "gold"
 
@@ -42,7 +51,7 @@ class Recorded:
         return self.answers[key]
 
     def retrieve(self, question, k=10, history=None):
-        key = self._key(question, history)
+        key = self._key(question, history) + f"#{k}"
         if key not in self.passages:
             self.passages[key] = self.assistant.retrieve(question, k=k, history=history)
         return self.passages[key]
@@ -87,19 +96,85 @@ class NeverRefuses(Broken):
         return Answer(question=question, answer=top.text, refused=False)
 
 
+@pytest.fixture(scope="session")
+def eval_root(tmp_path_factory, sample_store) -> Path:
+    """The parent of the session's eval stores, its embedding cache warm with the sample's vectors."""
+    root = tmp_path_factory.mktemp("eval-stores")
+    shutil.copy(sample_store / "embeddings.sqlite", root / EMBEDDING_CACHE_FILE)
+    return root
+
+
 @pytest.fixture(scope="module")
-def recorded(sample_assistant):
-    return Recorded(sample_assistant)
+def set_assistants(eval_root):
+    """The sample and test sets, each ingested into its own isolated store (once per session: unchanged after)."""
+    return {name: open_isolated(name, BUNDLED_SETS[name].corpus, root=eval_root) for name in ("sample", "test")}
+
+
+@pytest.fixture(scope="module")
+def recorded(set_assistants):
+    return Recorded(set_assistants["sample"])
 
 
 @pytest.fixture(scope="module")
 def gold():
-    return load_gold()
+    return load_gold(BUNDLED_SETS["sample"].gold)
 
 
 @pytest.fixture(scope="module")
 def real_report(recorded, gold):
-    return evaluate(recorded, gold, load_thresholds())
+    return evaluate(recorded, gold, load_thresholds(set_name="sample"))
+
+
+@pytest.fixture(scope="module")
+def recorded_test(set_assistants):
+    return Recorded(set_assistants["test"])
+
+
+@pytest.fixture(scope="module")
+def test_gold():
+    return load_gold(BUNDLED_SETS["test"].gold)
+
+
+@pytest.fixture(scope="module")
+def test_set_report(recorded_test, test_gold):
+    return evaluate(recorded_test, test_gold, load_thresholds(set_name="test"))
+
+
+@pytest.fixture
+def eval_env(eval_root, monkeypatch) -> Path:
+    """CLI runs without --store use the session's eval stores."""
+    monkeypatch.setenv("ASSISTANT_EVAL_STORE", str(eval_root))
+    return eval_root
+
+
+def test_held_out_test_set_meets_its_thresholds(test_set_report, test_gold):
+    r = test_set_report
+    assert r["cases"] == len(test_gold) and r["errors"] == 0
+    assert r["thresholds"] == load_thresholds(set_name="test")
+    aggregate = [f"{m} {r[m]:.3f}" for m in ("answer_accuracy", "citation_accuracy", "refusal_accuracy",
+                                             "false_refusal_rate")] + [f"crag {r['crag']['score']:.3f}"]
+    assert r["gate"]["passed"], "; ".join(r["gate"]["failures"] + aggregate)
+
+
+def test_test_set_report_has_tags_crag_and_refusal_counts(test_set_report):
+    r = test_set_report
+    assert r["by_tag"] and all(g["cases"] > 0 and "crag" in g for g in r["by_tag"].values())
+    assert -1 <= r["crag"]["score"] <= 1
+    assert r["crag"]["correct"] + r["crag"]["refused"] + r["crag"]["wrong"] == r["cases"]
+    refused = sum(res["refused"] for res in r["results"])
+    assert r["refusals"]["refused"] == refused == sum(r["refusals"]["by_reason"].values())
+    assert all(res["refusal_reason"] for res in r["results"] if res["refused"])  # every refusal says which check
+
+
+def test_answerers_broken_on_purpose_fail_the_test_gate(recorded_test, test_gold, test_set_report):
+    minimums = load_thresholds(set_name="test")
+    refusing = evaluate(AlwaysRefuses(recorded_test), test_gold, minimums)
+    assert refusing["answer_accuracy"] == 0.0 and not refusing["gate"]["passed"]
+    assert refusing["crag"]["score"] < test_set_report["crag"]["score"]
+    unanswerable = [c for c in test_gold if not c.answerable]
+    answering = evaluate(NeverRefuses(recorded_test), unanswerable, minimums)
+    assert answering["refusal_accuracy"] == 0.0 and answering["crag"]["score"] == -1.0
+    assert any(f.startswith("refusal_accuracy") for f in answering["gate"]["failures"])
 
 
 def test_bundled_gold_set_meets_the_thresholds(real_report):
@@ -157,12 +232,57 @@ def test_cli_prints_json_writes_the_report_and_compares_with_a_baseline(tmp_path
     assert json.loads(second.stdout)["baseline"]["newly_failing"] == []
 
 
-def test_cli_without_store_ingests_the_sample_into_the_eval_store(warm_store, monkeypatch):
-    monkeypatch.setenv("ASSISTANT_EVAL_STORE", str(warm_store))
+def test_cli_without_store_ingests_the_sample_into_an_isolated_store(eval_env):
     result = CliRunner().invoke(eval_command, ["--gold", str(GOLD_FIXTURES / "valid.jsonl"), "--json"])
     assert result.exit_code == 0, result.output
     config = json.loads(result.stdout)["config"]
-    assert (config["store"], config["documents"]) == (str(warm_store), 5)
+    expected = isolated_store("sample", BUNDLED_SETS["sample"].corpus, None, eval_env)
+    assert (config["store"], config["documents"]) == (str(expected), 5)
+
+
+def test_a_deliberately_wrong_expectation_shows_as_failed_in_the_report(eval_env, tmp_path):
+    right = json.loads((GOLD_FIXTURES / "valid.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    wrong = {**right, "id": "wrong-on-purpose", "facts": [["55家"]], "tags": ["table"],
+             "note": "the article says 54家: this expectation is wrong on purpose"}
+    gold_file = tmp_path / "wrong.jsonl"
+    gold_file.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in (right, wrong)), encoding="utf-8")
+    result = CliRunner().invoke(eval_command, ["--gold", str(gold_file), "--json", "--report", str(tmp_path / "rep")])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    outcome = {r["id"]: r for r in report["results"]}
+    assert outcome[right["id"]]["passed"]
+    assert not outcome["wrong-on-purpose"]["passed"]
+    assert "answer lacks 55家" in outcome["wrong-on-purpose"]["failures"]
+    assert report["by_tag"]["table"]["passed"] == 0 and report["crag"]["wrong"] == 1
+    for name in ("report.html", "report.md"):
+        text = (tmp_path / "rep" / name).read_text(encoding="utf-8")
+        assert "Failures (1)" in text and "wrong-on-purpose" in text and "answer lacks 55家" in text
+
+
+def test_cli_runs_every_bundled_set_in_its_own_store(eval_env, tmp_path, monkeypatch):
+    """The bundled sets, shrunk to three questions on the sample so the test stays fast."""
+    tiny = GOLD_FIXTURES / "valid.jsonl"
+    corpus = BUNDLED_SETS["sample"].corpus
+    for name in ("sample", "dev", "test"):
+        monkeypatch.setitem(BUNDLED_SETS, name, EvalSet(name, tiny, corpus))
+    result = CliRunner().invoke(eval_command, ["--json", "--report", str(tmp_path / "rep")])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert list(out["sets"]) == ["sample", "dev", "test"] and out["cases"] == 3 and len(out["results"]) == 3
+    assert out["gate"] == out["sets"]["test"]["gate"] and out["gate_set"] == "test"
+    assert out["sets"]["test"]["thresholds"] == load_thresholds(set_name="test")
+    assert out["sets"]["dev"]["gate"]["enforced"] is False
+    stores = {name: Path(s["config"]["store"]) for name, s in out["sets"].items()}
+    assert {p.parent for p in stores.values()} == {eval_env} and len(set(stores.values())) == 3
+    assert all(stores[n].name.startswith(f"{n}-") for n in stores)
+    for name in ("index.html", "index.md", "sample/report.html", "dev/report.md", "test/report.html"):
+        assert (tmp_path / "rep" / name).exists(), name
+
+    text = CliRunner().invoke(eval_command, ["--set", "sample", "--set", "test"])
+    assert text.exit_code == 0, text.output
+    headers = [line for line in text.stdout.splitlines() if line.startswith("== ")]
+    assert headers == ["== sample ==", "== test =="]
+    assert "CI gate (test): " in text.stdout and "CRAG score" in text.stdout
 
 
 def test_cli_check_exits_1_below_the_thresholds(sample_store):
@@ -188,14 +308,7 @@ def test_cli_empty_store_is_one_clear_error(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_cached_eval_store_drops_chunks_made_by_other_pipeline_code(warm_store, monkeypatch):
-    monkeypatch.setenv("ASSISTANT_EVAL_STORE", str(warm_store))
-    a = open_assistant()
-    assert len(a.documents()) == 5
-    marker = warm_store / FINGERPRINT_FILE
-    assert marker.read_text() == pipeline_fingerprint()
-
-    marker.write_text("older pipeline")
-    refresh_if_stale(a, warm_store, (str(SAMPLE_DIR),))
-    assert a.documents() == []
-    assert marker.read_text() == pipeline_fingerprint()
+def test_cli_set_and_gold_together_is_one_clear_error():
+    result = CliRunner().invoke(eval_command, ["--set", "dev", "--gold", str(GOLD_FIXTURES / "valid.jsonl")])
+    assert result.exit_code == 1
+    assert "--set" in result.output and "Traceback" not in result.output

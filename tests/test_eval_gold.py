@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant import GoldSetError
 from evals.metrics import fact_in_text
 from evals.schema import BUNDLED_GOLD, load_gold
-from core.errors import GoldSetError
 
 GOLD_FIXTURES = Path(__file__).parent / "data" / "gold"
 SAMPLE = Path(__file__).parent.parent / "data" / "sample"

@@ -4,9 +4,8 @@ import json
 
 import pytest
 
-from assistant.config import Settings
+from assistant import ConfigError, Settings
 from evals.judge import Judge, faithfulness_score, judge_results, parse_json_reply
-from core.errors import ConfigError
 
 FAITHFULNESS_REPLY = (
     '```json\n{"claims": [{"claim": "54家", "supported": true}, {"claim": "9000人", "supported": false}]}\n```'

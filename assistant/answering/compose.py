@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.answering.citations import Evidence, make_citation
 from assistant.answering.question import Question
 from assistant.article import Article
 from assistant.models import REFUSAL_PREFIX, Answer, Passage
 from core.text import YEAR_IN_TEXT
+
+# Where an answer sentence ends inside a quote: after 。！？；, or after the closing quote that follows them.
+_SENTENCE_BREAK = re.compile(r"(?<=[。！？!?；;])(?![”’」』）)])|(?<=[。！？!?；;][”’」』）)])")
 
 
 def refusal(question: str, missing: list[str], related: list[Passage], reason: str = "") -> Answer:
@@ -20,8 +25,13 @@ def refusal(question: str, missing: list[str], related: list[Passage], reason: s
 def cite(question: str, resolved: str, chosen: list[Evidence], labels: dict[str, str] | None = None) -> Answer:
     """Each quote followed by its marker; labels (source → who) prefix quotes from several articles."""
     citations = [make_citation(i + 1, ev) for i, ev in enumerate(chosen)]
-    text = "".join(f"{(labels or {}).get(c.source, '')}{c.quote}[{c.n}]" for c in citations)
+    text = "".join(f"{(labels or {}).get(c.source, '')}{marked(c.quote, c.n)}" for c in citations)
     return Answer(question=question, answer=text, refused=False, citations=citations, resolved_question=resolved)
+
+
+def marked(quote: str, n: int) -> str:
+    """The quote with its marker after each of its sentences: a quote may span two ("……”王海涛说。")."""
+    return "".join(f"{part}[{n}]" for part in _SENTENCE_BREAK.split(quote) if part)
 
 
 def speaker_labels(chosen: list[Evidence], docs: dict[str, Article]) -> dict[str, str]:
@@ -34,7 +44,7 @@ def speaker_labels(chosen: list[Evidence], docs: dict[str, Article]) -> dict[str
 def combine(question: str, parts: list[tuple[str, Answer]], related: list[Passage]) -> Answer:
     """One answer from per-subject answers, citations renumbered; absent subjects are said to be absent."""
     if all(a.refused for _, a in parts):
-        reasons = "；".join(f"{subject}：{a.refusal_reason}" for subject, a in parts if a.refusal_reason)
+        reasons = "；".join(f"{a.refusal_reason}（{subject}）" for subject, a in parts if a.refusal_reason)
         return refusal(question, [m for _, a in parts for m in a.missing], related, reasons)
     text, citations = [], []
     for subject, a in parts:

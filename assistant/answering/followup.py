@@ -93,6 +93,10 @@ def resolve(text: str, history: list[dict] | None) -> str:
         if _PRONOUN.search(stripped):
             return _PRONOUN.sub(subject, stripped, count=1)
         return subject + stripped
+    counted = analyse(prev).counted
+    if counted and stripped and not _REFERS_BACK.search(now) and analyse(stripped).kind == "fact" and len(stripped) <= 8:
+        # 驿站呢？ after 秭归县建了多少家职工书屋？ — the same count of another thing
+        return prev.replace(counted, stripped, 1)
     # 这个数字是哪一年的？ — keep the previous question, ask the new thing about it.
     return f"{prev.rstrip('？?。')} {stripped}".strip()
 

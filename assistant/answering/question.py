@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 import jieba.posseg as pseg
 
@@ -14,6 +15,8 @@ from core.numbers import extract_figures
 from core.text import ASKED_YEAR, normalize_query, tokenize
 
 # Kind of question, checked in order; the first pattern that matches wins.
+QuestionKind = Literal["photo", "editor", "published", "author", "year", "figure", "list", "who", "where", "fact"]
+
 _KINDS = [
     # About the article rather than its news: its photographer, editor, publication day (answered from
     # captions, editor lines and datelines, which never answer anything else).
@@ -73,7 +76,7 @@ class Question:
     text: str  # as asked
     normalized: str  # NFKC + simplified
     search: str = ""  # normalized with the question phrasing blanked out: the retrieval query
-    kind: str = "fact"
+    kind: QuestionKind = "fact"
     units: set[str] = field(default_factory=set)
     entities: list[str] = field(default_factory=list)  # places, organisations, people: must occur in evidence
     years: list[str] = field(default_factory=list)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from assistant.answering.admit import admit_documents, missing_in
@@ -162,7 +164,8 @@ def test_score_and_gate_are_pure_functions_of_features():
     assert score("figure", strong, P) > score("figure", weak, P)
     assert on_topic(strong, P) and not on_topic(weak, P)
     close_in_meaning = Features(0.2, 0.3, 0, False, False, False, False, semantic=0.9, semantic_gap=0.0)
-    assert on_topic(close_in_meaning, P)
+    by_meaning = dataclasses.replace(P, min_semantic=0.88, min_focus_semantic=0.15)
+    assert on_topic(close_in_meaning, by_meaning) and not on_topic(close_in_meaning, P)
     assert gate_reason([], P) and gate_reason([Scored(evidence("上半年全市工会受理欠薪投诉986件。"), weak, 0.3)], P)
 
 

@@ -130,7 +130,8 @@ class Assistant:
     def retrieve(self, question: str, k: int = 10, history: list[dict] | None = None,
                  filters: Filters | None = None) -> list[Passage]:
         self._require_documents()
-        return self._hybrid().passages(analyse(resolve(question, history)).search, k=k, filters=filters)
+        q = analyse(resolve(question, history))
+        return self._hybrid().passages(q.search, k=k, filters=filters, dense_query=q.normalized)
 
     def ask(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
             id: str | None = None) -> Answer:
@@ -151,7 +152,7 @@ class Assistant:
         resolved = resolve(question, history)
         q = analyse(resolved)
         library = StoreLibrary(self._hybrid(), self._articles, filters)
-        passages = library.passages(q.search)
+        passages = library.passages(q.search, dense_query=q.normalized)
         answer = yield from self._answering().stream(question, q, passages, library)
         problems = [] if answer.refused else check_answer(answer.answer, answer.citations)
         if problems:  # never expected from the extractive answerer; an LLM answer may trip it

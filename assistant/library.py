@@ -47,8 +47,8 @@ class StoreLibrary:
         self._articles = articles
         self.filters = filters
 
-    def passages(self, query: str) -> list[Passage]:
-        return self.retriever.passages(query, filters=self.filters)
+    def passages(self, query: str, dense_query: str | None = None) -> list[Passage]:
+        return self.retriever.passages(query, filters=self.filters, dense_query=dense_query)
 
     def with_best_document(self, passages: list[Passage]) -> list[Passage]:
         return self.retriever.with_best_document(passages)

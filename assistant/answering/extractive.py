@@ -48,7 +48,7 @@ class ExtractiveAnswerer:
         answers = []
         for entity, sub in parts:
             sq = analyse(sub)
-            found = library.with_best_document(library.passages(sq.search))
+            found = library.with_best_document(library.passages(sq.search, dense_query=sq.normalized))
             answers.append((entity, self.answer_one(question, sq, found, library)))
         return combine(question, answers, passages)
 

@@ -47,9 +47,13 @@ class HybridRetriever(BaseRetriever):
                                 ) -> list[LCDocument]:
         return [to_langchain(p) for p in self.passages(query)]
 
-    def passages(self, query: str, k: int | None = None, filters: Filters | None = None) -> list[Passage]:
+    def passages(self, query: str, k: int | None = None, filters: Filters | None = None,
+                 dense_query: str | None = None) -> list[Passage]:
+        """dense_query: the text to embed for the dense side (default: query), e.g. the whole question
+        while query is its content words; the answerer then reuses that one query embedding."""
         k = k or self.k
         query = normalize_query(query)
+        dense_query = normalize_query(dense_query) if dense_query else query
         sources = (filters or self.filters).allowed_sources(self.store.documents())
         if sources == []:
             return []
@@ -57,7 +61,7 @@ class HybridRetriever(BaseRetriever):
         if self.mode in ("hybrid", "bm25"):
             rankings.append([cid for cid, _ in self.store.keyword_search(query, CANDIDATES, sources)])
         if self.mode in ("hybrid", "dense"):
-            rankings.append([cid for cid, _ in self.store.dense_search(query, CANDIDATES, sources)])
+            rankings.append([cid for cid, _ in self.store.dense_search(dense_query, CANDIDATES, sources)])
         fused = rrf(rankings)
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(CANDIDATES, k)]
         passages = self._load(ranked, fused)

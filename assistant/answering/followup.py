@@ -6,7 +6,7 @@ import re
 
 from assistant.answering.attributes import asked_attributes
 from assistant.answering.question import analyse, entities
-from core.names import place_stem
+from core.names import PLACE_SUFFIXES, place_stem
 from core.text import ASKED_YEAR, normalize_query
 
 _REFERS_BACK = re.compile(r"这个|这些|那个|该数字|此")  # about the previous answer itself: keep its question
@@ -28,10 +28,16 @@ _YEAR_SHIFT = {"前一年": -1, "上一年": -1, "头一年": -1, "去年": -1, 
                "第二年": 1, "次年": 1}
 
 
+_ONLY_YEAR = re.compile(r"^(?:那|那么)?((?:19|20)\d{2})\s*年?度?(?:的情况|的)?呢?[?？。]?$")
+
+
 def shift_year(now: str, prev: str) -> str | None:
-    """那前一年呢？ after a question about 2024 asks the same about 2023."""
-    m = _RELATIVE_YEAR.match(now)
+    """那前一年呢？ after a question about 2024 asks the same about 2023; 那2023年呢？ names the year."""
     years = ASKED_YEAR.findall(prev)
+    named = _ONLY_YEAR.match(now)
+    if named:
+        return prev.replace(years[-1], named.group(1)) if years else f"{named.group(1)}年{prev}"
+    m = _RELATIVE_YEAR.match(now)
     if not m or not years or m.group(1) not in _YEAR_SHIFT:
         return None
     shifted = str(int(years[-1]) + _YEAR_SHIFT[m.group(1)])
@@ -63,6 +69,8 @@ def swap_entities(prev: str, new_ents: list[str]) -> str:
         level = new[-1]
         same = [o for o in old_ents if o[-1] == level and o != place_stem(o)]
         old = (same or old_ents)[-1]
+        if old[-1] in PLACE_SUFFIXES and new[-1] not in PLACE_SUFFIXES and old != place_stem(old):
+            new += old[-1]  # 常州市总… → 洛阳市总…, not 洛阳总…
         prev = prev.replace(old, new)
         old_ents = [o for o in old_ents if o != old]
         if not old_ents:

@@ -107,7 +107,9 @@ class RoleVeto:
     def reason(self, q, ev, stats, policy):
         if q.kind != "who":
             return None
-        missing = [r for r in _ROLE.findall(q.normalized) if r not in ev.text]
+        # 负责人 is whoever leads: a 主席, 书记 or 主任 named in the sentence will do
+        missing = [r for r in _ROLE.findall(q.normalized)
+                   if r not in ev.text and not (r == "负责人" and _ROLE.search(ev.text))]
         return f"句子没有提到{missing[0]}" if missing else None
 
 

@@ -27,11 +27,26 @@ def find_byline(q: Question, doc: Article, policy: AnswerPolicy) -> tuple[int, i
         if (len(line) <= policy.byline_max_chars and line != doc.title and not re.search(r"[。!！?？]$", line)
                 and any(place_stem(ent) in line for ent in q.entities) and re.search(r"\s[\u4e00-\u9fff]{2,3}$", line)):
             return s, e
-    return doc.sentence_with(doc.author)
+    # the article's author, else the dateline naming its reporters (本报讯（通讯员 潘悦）)
+    return doc.sentence_with(doc.author) or next(
+        ((s, e) for s, e in split_sentences(doc.text)[:HEADER_LINES] if _REPORTERS.search(doc.text[s:e])), None)
 
 
 def _furniture_line(doc: Article, kind: str) -> tuple[int, int] | None:
-    return next(((s, e) for s, e in split_sentences(doc.text) if furniture(doc.text[s:e], doc.title) == kind), None)
+    """The whole line of the first caption or editor line: "图为…。覃明轩 摄" names its photographer last."""
+    start = 0
+    for line in doc.text.split("\n"):
+        stripped = line.strip()
+        if stripped and (furniture(stripped, doc.title) == kind
+                         or any(furniture(doc.text[s:e], doc.title) == kind
+                                for s, e in split_sentences(doc.text, start, start + len(line)))):
+            offset = start + line.index(stripped)
+            return offset, offset + len(stripped)
+        start += len(line) + 1
+    return None
+
+
+_REPORTERS = re.compile(r"[（(]\s*(?:本报)?(?:记者|通讯员)[^）)]{1,40}[）)]")
 
 
 def _publication_line(doc: Article) -> tuple[int, int] | None:

@@ -77,6 +77,10 @@ def completed_span(doc: Article, start: int, end: int) -> tuple[int, int]:
         before = [s for s, _ in split_sentences(text, line_start, start)]
         if before:
             start = before[-1]
+    line_end = text.find("\n", end) if "\n" in text[end:] else len(text)
+    after = split_sentences(text, end, line_end)
+    if after and _ANAPHORA.match(text[after[0][0]:after[0][1]]) and not _ANAPHORA.match(text[start:end]):
+        end = after[0][1]  # "4月23日是世界读书日。当天，…在茅坪镇举办…": the next sentence says what happened
     if _QUOTE_END.search(text[start:end]):
         attribution = _ATTRIBUTION.match(text[end: text.find("\n", end) if "\n" in text[end:] else len(text)])
         if attribution:

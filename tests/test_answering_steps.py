@@ -219,3 +219,10 @@ def test_plan_splits_places_and_years():
     assert years == [("2023年", "宜昌2023年送温暖资金是多少?"), ("2024年", "宜昌2024年送温暖资金是多少?")]
     both = split_by_years(analyse("宜昌这两年每户慰问金各是多少？"), ["2023", "2024"])
     assert [sub for _, sub in both] == ["宜昌2023年每户慰问金是多少?", "宜昌2024年每户慰问金是多少?"]
+
+
+def test_subject_in_one_sentence_and_figure_in_the_next_are_quoted_together():
+    doc = Article("2024年6月，沂水县一家食品企业拖欠127名职工两个月工资。经县总工会牵头协调，企业在15天内补发工资286万元。\n",
+                  "临沂欠薪维权", "2025-01-10", source="/d.txt")
+    answer = ask("沂水那家食品企业几天内补发了工资？", None, doc)
+    assert not answer.refused and "15天" in answer.answer and "沂水县" in answer.citations[0].quote

@@ -45,6 +45,10 @@ class AnswerPolicy:
     list_bonus: float = 0.15  # a list question and an enumeration (茶叶、旅游、物业)
     enumeration_commas: int = 2  # 、 marks that make an enumeration
 
+    # -- two adjacent sentences as one candidate (subject in one, figure in the next)
+    pair_penalty: float = 0.1  # a pair scores this much less than a single sentence with the same features
+    pair_max_chars: int = 200
+
     # -- gate: when the best sentence is good enough
     min_focus: float = 0.5  # IDF-weighted share of the asked-about terms the sentence must contain
     unit_match_focus_discount: float = 0.1  # the asked unit (多少万元 → 元) is itself evidence of topic

@@ -8,6 +8,7 @@ select → compose.
 from __future__ import annotations
 
 import logging
+import re
 
 from assistant.answering.admit import admit_documents, placed
 from assistant.answering.base import AnswerStream, Library
@@ -131,6 +132,10 @@ def article_years(passages: list[Passage], library: Library, most: int = 2) -> l
     return sorted(years)
 
 
+# The second sentence of a pair must lean on the first: 经…协调, 仅用12天, 他带领…, 据统计, 该企业….
+_LEANS_BACK = re.compile(r"^(?:经|仅|他|她|其|该|这|此|据|对此|为此|随后|最终|最后|如今|当天|当日|同时|其中)")
+
+
 def sentence_pairs(singles: list[tuple[int, Evidence, float, float]], docs: dict[str, Article],
                    policy: AnswerPolicy) -> list[tuple[int, Evidence, float, float]]:
     """Two adjacent sentences of one line as one more candidate: the subject may stand in one and the figure
@@ -140,7 +145,7 @@ def sentence_pairs(singles: list[tuple[int, Evidence, float, float]], docs: dict
     for (rank, a, sim_a, _), (_, b, sim_b, _) in zip(singles, singles[1:]):
         text = docs[a.passage.source].text
         if (a.passage.source != b.passage.source or "\n" in text[a.end:b.start]
-                or b.end - a.start > policy.pair_max_chars):
+                or b.end - a.start > policy.pair_max_chars or not _LEANS_BACK.match(b.text)):
             continue
         pairs.append((rank, Evidence(a.passage, a.start, b.end, text[a.start:b.end]), max(sim_a, sim_b),
                       policy.pair_penalty))

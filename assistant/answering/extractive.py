@@ -14,7 +14,7 @@ from assistant.answering.admit import admit_documents, placed
 from assistant.answering.base import AnswerStream, Library
 from assistant.answering.byline import METADATA_KINDS, metadata_span
 from assistant.answering.compose import cite, combine, needs_date_line, refusal, speaker_labels
-from assistant.answering.features import question_terms, score, sentence_features
+from assistant.answering.features import coverage, focus_terms, question_terms, score, sentence_features
 from assistant.answering.gate import Scored, gate_reason, on_topic
 from assistant.answering.citations import Evidence
 from assistant.answering.harvest import candidate_sentences
@@ -78,10 +78,11 @@ class ExtractiveAnswerer:
         scored, vetoed = [], []
         for rank, ev, sim, penalty in singles + sentence_pairs(singles, docs, policy):
             veto = first_veto(q, ev, stats, policy)
+            if veto:  # only its focus is needed, to say which veto removed the closest sentence
+                vetoed.append((coverage(focus_terms(q, stats), ev.text, stats, policy), veto))
+                continue
             f = sentence_features(q, ev, rank, stats, policy, sim, best_sim)
-            if veto:
-                vetoed.append((f.focus, veto))
-            elif on_topic(f, policy):
+            if on_topic(f, policy):
                 scored.append(Scored(ev, f, score(q.kind, f, policy) - penalty))
         scored.sort(key=lambda s: s.score, reverse=True)
         why = gate_reason(scored, policy)
@@ -123,8 +124,9 @@ def veto_reason(vetoed: list[tuple[float, Vetoed]]) -> str:
 def article_years(passages: list[Passage], library: Library, most: int = 2) -> list[str]:
     """The publication years of the best-ranked articles, oldest first: "这两年" means the years covered."""
     years: list[str] = []
-    for article in library.articles(passages[::-1]).values():  # best passage's article first
-        year = article.date[:4]
+    articles = library.articles(passages)
+    for source in dict.fromkeys(p.source for p in passages):  # best passage's article first
+        year = articles[source].date[:4]
         if year.isdigit() and year not in years:
             years.append(year)
         if len(years) == most:

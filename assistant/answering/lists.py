@@ -51,7 +51,7 @@ def _item_lines(text: str, following: list[tuple[int, int]], limit: int) -> list
         line_start = text.rfind("\n", 0, s) + 1
         new_line = line_start != last_line_end
         if new_line:
-            line = text[line_start: text.find("\n", s) if "\n" in text[s:] else len(text)]
+            line = text[line_start:_line_end(text, s)]
             if lines >= limit or (len(line) > ITEM_MAX_CHARS and not _ENUMERATOR.match(line)):
                 break
             if lines and "\n\n" in text[items[-1][1]:s] and not _ENUMERATOR.match(line):
@@ -68,21 +68,27 @@ _ATTRIBUTION = re.compile(r"^[^。！？!?“”]{1,40}(?:说|表示|介绍|坦�
 _QUOTE_END = re.compile(r"[”」][。！？!?]?$|[。！？!?][”」]$")
 
 
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
 def completed_span(doc: Article, start: int, end: int) -> tuple[int, int]:
     """A sentence with the neighbour it leans on: "当天，…" takes the sentence before it (which says what
-    day), a quoted remark takes the attribution after it ("……”美团骑手王海涛说。")."""
+    day), a sentence followed by "当天，…" takes that one, and a quoted remark takes the attribution after
+    it ("……”美团骑手王海涛说。")."""
     text = doc.text
     if _ANAPHORA.match(text[start:end]):
         line_start = text.rfind("\n", 0, start) + 1
         before = [s for s, _ in split_sentences(text, line_start, start)]
         if before:
             start = before[-1]
-    line_end = text.find("\n", end) if "\n" in text[end:] else len(text)
+    line_end = _line_end(text, end)
     after = split_sentences(text, end, line_end)
     if after and _ANAPHORA.match(text[after[0][0]:after[0][1]]) and not _ANAPHORA.match(text[start:end]):
         end = after[0][1]  # "4月23日是世界读书日。当天，…在茅坪镇举办…": the next sentence says what happened
     if _QUOTE_END.search(text[start:end]):
-        attribution = _ATTRIBUTION.match(text[end: text.find("\n", end) if "\n" in text[end:] else len(text)])
+        attribution = _ATTRIBUTION.match(text[end:line_end])
         if attribution:
             end += attribution.end()
     return start, end

@@ -32,20 +32,20 @@ import cn2an
 logger = logging.getLogger(__name__)
 
 _TRADITIONAL = str.maketrans(
-    "萬億兩點餘個處場張項冊戶條臺間輛屆種約過幾貳參陸",
-    "万亿两点余个处场张项册户条台间辆届种约过几贰叁陆",
+    "萬億兩點餘個處場張項冊戶條臺間輛屆種約過幾貳參陸時鐘",
+    "万亿两点余个处场张项册户条台间辆届种约过几贰叁陆时钟",
 )
 _CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 _CN_NUMERAL = _CN_DIGITS + "十百千万亿拾佰仟"
 _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000)}
 # Longest first: the regex alternation takes the first unit that matches.
 _UNITS = (
-    "平方公里", "平方米", "公里", "千米", "小时", "分钟", "人次",
+    "平方公里", "平方米", "公里", "千米", "个工作日", "工作日", "个小时", "小时", "分钟", "个月", "人次",
     "元", "%", "家", "人", "名", "位", "个", "处", "场", "年", "张", "册", "次", "项", "期",
     "天", "岁", "户", "件", "所", "种", "批", "条", "支", "座", "台", "套", "份", "本", "间",
     "辆", "届", "版", "倍", "篇", "部", "块", "米",
 )
-_UNIT_CLASS = {"名": "人", "位": "人"}
+_UNIT_CLASS = {"名": "人", "位": "人", "个工作日": "工作日", "个小时": "小时", "个月": "月"}
 _APPROX_BEFORE = "超过|超出|将近|接近|大约|超|近|约|逾"
 _APPROX_AFTER = "以上|左右|上下|余|多"
 
@@ -188,7 +188,7 @@ def parse_number(s: str) -> float | None:
 
 
 def unit_class(unit: str) -> str:
-    """名 and 位 count people, like 人."""
+    """名 and 位 count people, like 人; 个小时 is 小时."""
     return _UNIT_CLASS.get(unit, unit)
 
 

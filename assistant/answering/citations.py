@@ -26,6 +26,7 @@ class Evidence:
     start: int
     end: int
     text: str
+    heading: str = ""  # the caption above a table row: it names what the row's cells count
 
 
 def make_citation(n: int, ev: Evidence) -> Citation:

@@ -3,12 +3,16 @@ question's term statistics (read once per question, no store needed)."""
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from assistant.answering.citations import Evidence
 from assistant.answering.policy import AnswerPolicy
-from assistant.answering.question import Question
+from assistant.answering.question import Question, entities
+from core.names import place_stem
 from core.numbers import extract_figures, figure_in_text, unit_class
+from core.synonyms import alternatives
 from core.text import TermStats, tokenize
 
 
@@ -17,7 +21,7 @@ def coverage(terms: list[str], text: str, stats: TermStats, policy: AnswerPolicy
 
     A missing multi-character term earns partial credit for the share of its characters present: a term
     the corpus never contains is usually a segmentation artefact (职工卡发了 → 卡发) and earns more, a
-    paraphrase (获得 vs 获) less.
+    paraphrase (获得 vs 获) less. A word union news uses for it (惠及 for 覆盖) earns nearly full credit.
     """
     if not terms:
         return 1.0
@@ -27,6 +31,8 @@ def coverage(terms: list[str], text: str, stats: TermStats, policy: AnswerPolicy
     for t, w in weights.items():
         if t in text:
             got += w
+        elif any(alt in text for alt in alternatives(t)):
+            got += policy.synonym_credit * w
         elif len(t) > 1:
             share = sum(ch in text for ch in t) / len(t)
             credit = policy.partial_unknown_term if not stats.doc_freq(t) else policy.partial_known_term
@@ -39,8 +45,13 @@ def question_terms(q: Question) -> list[str]:
     return list(dict.fromkeys([*q.terms, *q.focus_terms, *tokenize(q.counted)]))
 
 
+# 每季度, 每两年, 每月一次: a frequency, the answer to 多久一次.
+_EVERY = re.compile(r"每(?:隔)?[一二两三四五六七八九十半\d]*个?(?:季度|年|月|周|星期|天|日|学期|小时)")
+
+
 def sentence_units(text: str) -> set[str]:
-    return {unit_class(f.unit) for f in extract_figures(text)}
+    units = {unit_class(f.unit) for f in extract_figures(text)}
+    return units | {"频次"} if _EVERY.search(text) else units
 
 
 def asked_units(q: Question) -> set[str]:
@@ -70,12 +81,21 @@ class Features:
     semantic_gap: float = 0.0  # how far below the most similar candidate (≥ 0)
 
 
+def row_heading(q: Question, ev: Evidence) -> str:
+    """The caption of the table a row belongs to, which names what its cells count; none for a row about a
+    place the question does not ask about (宜都市's row does not answer a question about all of 宜昌)."""
+    places = entities(re.split(r"[：:]", ev.text, maxsplit=1)[0])
+    if ev.heading and places and not any(place_stem(p) in q.normalized for p in places):
+        return ""
+    return ev.heading
+
+
 def sentence_features(q: Question, ev: Evidence, rank: int, stats: TermStats, policy: AnswerPolicy,
                       semantic: float = 0.0, best_semantic: float = 0.0) -> Features:
     units = sentence_units(ev.text)
     asked_figures = [f.raw for f in extract_figures(q.normalized) if f.unit != "年"]
     return Features(
-        focus=coverage(focus_terms(q, stats), ev.text, stats, policy),
+        focus=coverage(focus_terms(q, stats), f"{row_heading(q, ev)}\n{ev.text}", stats, policy),
         context=coverage(q.terms, f"{ev.passage.title}\n{ev.passage.text}", stats, policy),
         rank=rank,
         names_asked_figures=bool(asked_figures) and all(figure_in_text(f, ev.text) for f in asked_figures),

@@ -59,5 +59,5 @@ def candidate_sentences(passages: list[Passage], docs: Mapping[str, Article],
         for s, e in sentence_spans(doc.text, doc.title, p.start, p.end, policy):
             if (p.source, e) not in seen:
                 seen.add((p.source, e))
-                out.append((rank, Evidence(p, s, e, doc.text[s:e])))
+                out.append((rank, Evidence(p, s, e, doc.text[s:e], doc.heading_of(s))))
     return out

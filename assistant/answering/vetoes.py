@@ -8,11 +8,12 @@ from typing import Protocol
 
 from assistant.answering.attributes import missing_attribute
 from assistant.answering.citations import Evidence
-from assistant.answering.features import asked_units, coverage, sentence_units
+from assistant.answering.features import asked_units, coverage, focus_terms, row_heading, sentence_units
 from assistant.answering.policy import AnswerPolicy
 from assistant.answering.question import Question, entities
 from core.names import LOCAL_UNION, place_stem, union_pattern
 from core.numbers import extract_figures, figure_in_text, unit_class
+from core.synonyms import alternatives
 from core.text import CLAUSE_BREAK, WRITTEN_YEAR, TermStats, tokenize
 
 _SCOPES = ("全国", "全省", "全市", "全县", "全区")
@@ -99,6 +100,32 @@ class CountedThingVeto:
         return f"句子里的数字数的不是“{q.counted}”"
 
 
+class KeyTermVeto:
+    """A figure question's distinctive words (县级, 摘牌, 保额) must stand in the sentence, its table caption or
+    the title, as written or as a synonym: else the sentence's figure counts something else."""
+
+    name = "key-term"
+
+    def reason(self, q, ev, stats, policy):
+        if q.kind != "figure":
+            return None
+        where = f"{ev.passage.title}\n{row_heading(q, ev)}\n{_line_of(ev)}".lower()  # questions are lower-cased
+        for t in focus_terms(q, stats):
+            # a term the corpus never holds is a segmentation artefact (卡发), not a word to look for
+            if (len(t) > 1 and stats.doc_freq(t) and stats.idf(t) >= policy.key_term_idf and t not in where
+                    and not any(alt in where for alt in alternatives(t))):
+                return f"句子没有提到“{t}”"
+        return None
+
+
+def _line_of(ev: Evidence) -> str:
+    """The paragraph (line) of the passage that holds the sentence: its topic words may stand beside it."""
+    text, at = ev.passage.text, ev.start - ev.passage.start
+    if not 0 <= at <= len(text):
+        return ev.text
+    return text[text.rfind("\n", 0, at) + 1: (text.find("\n", at) + 1 or len(text) + 1) - 1]
+
+
 class RoleVeto:
     """Asked for the 主席, the sentence names nobody in that role."""
 
@@ -162,7 +189,7 @@ class GivenFigureVeto:
         return None
 
 
-VETOES: tuple[Veto, ...] = (ScopeVeto(), OtherUnionVeto(), UnitVeto(), CountedThingVeto(), RoleVeto(),
+VETOES: tuple[Veto, ...] = (ScopeVeto(), OtherUnionVeto(), UnitVeto(), CountedThingVeto(), KeyTermVeto(), RoleVeto(),
                             AttributeVeto(), YearVeto(), GivenFigureVeto())
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import jieba.posseg as pseg
+
 from assistant.answering.attributes import asked_attributes
 from assistant.answering.question import analyse, entities
-from core.names import PLACE_SUFFIXES, place_stem
+from core.names import PLACE_SUFFIXES, mentions, place_stem
 from core.text import ASKED_YEAR, normalize_query
 
 _REFERS_BACK = re.compile(r"这个|这些|那个|该数字|此")  # about the previous answer itself: keep its question
@@ -78,6 +80,38 @@ def swap_entities(prev: str, new_ents: list[str]) -> str:
     return prev
 
 
+_OTHER = re.compile(r"另一个(县|市|区|镇|省|地方|城市|单位|企业)")
+
+
+def other_entity(now: str, prev: str) -> str | None:
+    """那另一个市呢？ after "常州和洛阳都…，洛阳…多少？": the same question about the name not asked last."""
+    m = _OTHER.search(now)
+    if not m:
+        return None
+    clauses = [c for c in re.split(r"[,，;；]", prev) if c.strip()]
+    asked = entities(clauses[-1]) if clauses else []
+    others = [e for e in entities(prev) if e not in asked and place_stem(e) not in clauses[-1]]
+    if not others or not asked:
+        return None
+    return swap_entities(clauses[-1], [others[0]])
+
+
+def swap_parallel(stripped: str, prev: str) -> str | None:
+    """建筑工人呢？ after "…慰问环卫工人多少人次？": the same question about a thing of the same kind, found
+    by the head word the two share (工人); only for a short noun phrase that asks nothing itself."""
+    if not 2 <= len(stripped) <= 8 or analyse(stripped).kind != "fact" or entities(stripped):
+        return None
+    nouns = [w for w, flag in pseg.cut(prev) if flag.startswith("n") and len(w) >= 2]
+    same_head = [w for w in nouns if w != stripped and w[-1] == stripped[-1] and not stripped.endswith(w)]
+    return prev.replace(same_head[0], stripped, 1) if same_head else None
+
+
+def answered_union(history: list[dict] | None) -> str:
+    """The first union the last answer names ("秭归县总工会主席谭文华介绍…"), or ""."""
+    answers = [_text(m) for m in (history or []) if m.get("role") == "assistant"]
+    return next((name for _, name, union in mentions(answers[-1]) if union), "") if answers else ""
+
+
 def resolve(text: str, history: list[dict] | None) -> str:
     """Rewrite a follow-up (那南昌呢？ / 这个数字是哪一年的？) into a standalone question."""
     previous = [_text(m) for m in (history or []) if m.get("role") == "user" and _text(m)]
@@ -89,6 +123,9 @@ def resolve(text: str, history: list[dict] | None) -> str:
     relative = shift_year(now, prev) or swap_attribute(stripped, prev)
     if relative:
         return relative
+    other = other_entity(now, prev)
+    if other:
+        return other
     new_ents = entities(now)
     if new_ents:
         if analyse(stripped).focus_terms:  # 那南昌的建会率呢？ stands on its own
@@ -98,13 +135,17 @@ def resolve(text: str, history: list[dict] | None) -> str:
         # 那他们发展了多少会员？ / 发展会员多少人？ — a new question about the same subject
         found = _SUBJECT.search(prev)
         subject = found.group(0) if found else "".join(entities(prev))
-        if _PRONOUN.search(stripped):
+        if _PRONOUN.search(stripped):  # 他们 = the union the previous answer named, if it named one
+            subject = answered_union(history) or subject
             return _PRONOUN.sub(subject, stripped, count=1)
         return subject + stripped
     counted = analyse(prev).counted
     if counted and stripped and not _REFERS_BACK.search(now) and analyse(stripped).kind == "fact" and len(stripped) <= 8:
         # 驿站呢？ after 秭归县建了多少家职工书屋？ — the same count of another thing
         return prev.replace(counted, stripped, 1)
+    parallel = swap_parallel(stripped, prev) if not _REFERS_BACK.search(now) else None
+    if parallel:
+        return parallel
     # 这个数字是哪一年的？ — keep the previous question, ask the new thing about it.
     return f"{prev.rstrip('？?。')} {stripped}".strip()
 

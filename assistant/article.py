@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from core.names import full_name, mentions, place_of
-from core.text import is_prose, split_sentences
+from core.text import TABLE_ROW, is_prose, split_sentences
 
 BYLINE_CHARS = 30  # "滨海县总工会 李玲玲": a short line naming a union opens a section of a multi-article page
-# A table row as ingest renders it, or a labelled list line: "长葛市：签订份数336份，…".
-_ROW = re.compile(r"^[^\s：:，,。；;]{1,16}[：:]")
 HEADING_CHARS = 120  # a block's heading is a caption or an intro line, not a paragraph
 
 
@@ -82,10 +80,10 @@ class Article:
         """The caption or intro line above the block of rows a row belongs to ("表1 …集体合同签订情况"), which
         names what its cells count; "" for a sentence that is not such a row."""
         line_start = self.text.rfind("\n", 0, start) + 1
-        if not _ROW.match(self.text[line_start:]):
+        if not TABLE_ROW.match(self.text[line_start:]):
             return ""
         lines = self.text[:line_start].rstrip("\n").split("\n")
-        while lines and (_ROW.match(lines[-1].strip()) or not lines[-1].strip()):
+        while lines and (TABLE_ROW.match(lines[-1].strip()) or not lines[-1].strip()):
             lines.pop()
         heading = lines[-1].strip() if lines else ""
         return heading if len(heading) <= HEADING_CHARS else ""

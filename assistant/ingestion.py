@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Bump when cleaning, metadata or chunking changes what a file turns into: every file then counts
 # as changed and is re-ingested (its unchanged chunks come back from the embedding cache).
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 MIN_FURNITURE_PAGES = 2  # a short line without sentence end found on this many pages is site furniture
 
 

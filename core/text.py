@@ -34,6 +34,8 @@ SENTENCE_END = re.compile(r"(?:[。！？!?；;]|…+|\.{3,})[”’」』）)�
 # A line holding one of these is running text (after NFKC folds ！？ to !?).
 SENTENCE_MARK = re.compile(r"[。!?;；]")
 # Running text ends with a sentence mark, maybe inside closing quotes; headlines, captions and bylines do not.
+# A table row as ingest renders it, or a labelled list line: "长葛市：签订份数336份，…".
+TABLE_ROW = re.compile(r"^[^\s：:，,。；;]{1,16}[：:]")
 PROSE_END = re.compile(r"[。！？!?；;][”’」』）)》\"']*$")
 # Clause breaks for reading figures: commas, semicolons and colons, not the comma inside 2,000.
 CLAUSE_SEP = re.compile(r"[，；：;]|(?<!\d)[,:]|[,:](?!\d)")

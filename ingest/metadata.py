@@ -67,6 +67,9 @@ def infer_year(text: str, today: date | None = None) -> str:
     return str(max(years)) if years else ""
 
 
+_COLUMN_TAG = re.compile(r"^【[^】]{2,8}】(?=[^】]{4,})")
+
+
 def _is_title_like(line: str) -> bool:
     return (
         4 <= len(line) <= 60
@@ -94,7 +97,8 @@ def _title(lines: list[str]) -> tuple[str, int]:
     "section_title_collection" line is the article's own heading and beats a page headline above
     it; otherwise the first short line without a sentence end that is not a label or dateline.
     """
-    header = lines[:HEADER_LINES]
+    # "【工会简讯】未央区…": a column tag before the headline is not part of it
+    header = [_COLUMN_TAG.sub("", line) for line in lines[:HEADER_LINES]]
     for i, line in enumerate(header[:-1]):
         if line.endswith("——") and _is_title_like(header[i + 1]):
             return header[i + 1], i + 1

@@ -9,7 +9,7 @@ from assistant.answering.citations import Evidence
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.article import Article
 from assistant.models import Passage
-from core.text import split_sentences
+from core.text import TABLE_ROW, is_prose, split_sentences
 
 _HEADING = re.compile(r"[【\[].{0,20}[】\]]")
 # Photo captions: "图为…", "（图为…）", "…。覃明轩 摄", "图/文 某某".
@@ -22,13 +22,23 @@ _DATELINE = re.compile(r"^[^，,。:：]{0,12}?(?:讯|电)\s*(?:[（(][^）)]{0,
 
 def furniture(line: str, title: str) -> str | None:
     """What kind of page furniture a sentence is (headline, caption, editor line), or None for news text."""
-    if title and line.strip("　 ") == title.strip():
-        return "headline"
+    line = line.strip("　 ")
+    if title and (line == title.strip() or line.endswith(title.strip()) and _HEADING.match(line)):
+        return "headline"  # also behind its column tag: "【工会简讯】未央区…"
     if _CAPTION.search(line):
         return "caption"
     if _EDITOR.match(line):
         return "editor"
     return None
+
+
+def _is_caption_of_rows(text: str, s: int, e: int) -> bool:
+    """"表1 …签订情况": a line without a sentence end over table rows names the table; it answers nothing
+    (a list intro ending in "：" introduces its items and stays)."""
+    line_end = text.find("\n", e)
+    if is_prose(text[s:e]) or text[s:e].rstrip().endswith(("：", ":")) or line_end < 0 or text[s:line_end].strip() != text[s:e].strip():
+        return False
+    return bool(TABLE_ROW.match(text[line_end + 1:].lstrip("\n")))
 
 
 def without_dateline(text: str, s: int, e: int) -> int:
@@ -43,7 +53,8 @@ def sentence_spans(text: str, title: str, start: int = 0, end: int | None = None
     lines or page furniture, each without the dateline that opens it."""
     out = []
     for s, e in split_sentences(text, start, end):
-        if e - s < policy.min_sentence_chars or _HEADING.fullmatch(text[s:e]) or furniture(text[s:e], title):
+        if (e - s < policy.min_sentence_chars or _HEADING.fullmatch(text[s:e]) or furniture(text[s:e], title)
+                or _is_caption_of_rows(text, s, e)):
             continue
         out.append((without_dateline(text, s, e), e))
     return out

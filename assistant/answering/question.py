@@ -36,6 +36,7 @@ _KINDS = [
 # Asked unit → units a matching figure may carry. 个 and 处 ask for any count (几个人, 几处 → 385个).
 _COUNTS = {"个", "处", "座", "所", "家", "间", "支", "项", "条", "种", "名", "人", "位", "份", "件", "次", "场", "批",
            "届", "期", "户", "台", "套", "辆", "本", "册", "张", "篇", "部", "块"}
+_PEOPLE = r"(?:学生|选手|骑手|司机|徒弟|志愿者|律师|代表|劳模|工人|农民工|职工|会员|员工|人员|干部|学员|劳动者)(?!书屋|之家|驿站|小家|服务)"
 _DURATION = {"年", "月", "天", "日", "周", "小时", "分钟", "工作日"}
 _UNITS = [
     # A measure word right after the asking word wins over any topic word: 补贴审核缩短到几个工作日 asks days.
@@ -53,6 +54,9 @@ _UNITS = [
     (re.compile(r"多少(万)?家|几家"), {"家"}),
     (re.compile(r"多少(万)?人次|几人次"), {"人次", "人"}),
     (re.compile(r"多少(万)?(人|名)|几(人|名)|人数|多少(位|名)?(职工|会员|劳动者|员工|人员|干部|学员|农民工)(?!书屋|之家|驿站|小家)|多少(职工|会员|劳动者)"), {"人", "名", "人次"}),
+    # 多少学生 / 选手有多少: a noun for people before or after the asking word
+    (re.compile(rf"多少(?:名|位)?{_PEOPLE}|{_PEOPLE}(?:有|是|共有|共|达到|达)?多少(?![万千亿]?[家个处场次张册元本项种批届件份户])"),
+     {"人", "名", "人次"}),
     (re.compile(r"多少个|几个|多少处|几处"), _COUNTS),
     (re.compile(r"多少场|几场"), {"场", "次"}),
     (re.compile(r"多少(万)?件|几件"), {"件"}),

@@ -19,7 +19,7 @@ from assistant.answering.gate import Scored, gate_reason, on_topic
 from assistant.answering.citations import Evidence
 from assistant.answering.harvest import candidate_sentences
 from assistant.answering.lists import completed_span, list_items
-from assistant.answering.plan import asks_both_years, split_by_years, split_subjects, split_years
+from assistant.answering.plan import asks_both_years, split_by_years, split_subjects, split_topics, split_years
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.question import Question, analyse
 from assistant.answering.select import select
@@ -41,7 +41,7 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, q: Question, passages: list[Passage], library: Library) -> Answer:
         """A question naming several places is answered place by place."""
-        parts = split_subjects(q) or split_years(q)
+        parts = split_subjects(q) or split_years(q) or split_topics(q)
         if not parts and asks_both_years(q):
             parts = split_by_years(q, article_years(passages, library))
         if len(parts) < 2:

@@ -1,4 +1,4 @@
-"""Plan: a question about several places is answered place by place."""
+"""Plan: a question about several places, years or topics is answered part by part."""
 
 from __future__ import annotations
 
@@ -28,8 +28,44 @@ def split_subjects(q: Question) -> list[tuple[str, str]]:
         last_entity, last = named[-1]
         tail = last[last.index(last_entity) + len(last_entity):]
         named[-1] = (last_entity, last_entity)
+    # "高级技师证书补贴，常州和洛阳分别…": the topic before the first name, set off by a comma, is shared
+    first_entity, first = named[0]
+    before = first[: first.index(first_entity)]
+    topic = before.rstrip("，,") if before.rstrip().endswith(("，", ",")) else ""
+    if topic:
+        named[0] = (first_entity, first[len(before):])
     qualifier = named[-1][1][named[-1][1].index(named[-1][0]) + len(named[-1][0]):]
-    return [(e, (s if s.strip() != e else e + qualifier) + tail) for e, s in named]
+    qualifier = _BOTH_PLACES.sub("", qualifier)  # 洛阳两个市的技能补贴 → 的技能补贴
+    return [(e, _subject_question(e, s, topic + qualifier) + tail) for e, s in named]
+
+
+def _subject_question(entity: str, subject: str, borrowed: str) -> str:
+    """A bare name takes the borrowed qualifier; a qualified one loses "两个市的"."""
+    if subject.strip() == entity:
+        return entity + borrowed
+    at = subject.index(entity) + len(entity)
+    return subject[:at] + _BOTH_PLACES.sub("", subject[at:])
+
+
+_BOTH_PLACES = re.compile(r"^[两二](?:个)?[市县区地省镇](?:的)?")
+
+
+def split_topics(q: Question) -> list[tuple[str, str]]:
+    """"秭归县2023年送温暖资金和职工书屋投入各是多少？" → one question per topic, each with the shared
+    place and year: [("送温暖资金", "秭归县2023年送温暖资金是多少？"), ("职工书屋投入", "秭归县2023年职工书屋投入是多少？")]."""
+    text = q.normalized
+    pivot = _PIVOT.search(text)
+    if not pivot:
+        return []
+    parts = [p for p in re.split(f"[{_CONJ}]", text[: pivot.start()]) if p.strip()]
+    if len(parts) != 2 or any(e in parts[1] for e in q.entities):
+        return []
+    lead = re.match("(?:" + "|".join([*map(re.escape, q.entities), r"(?:19|20)\d{2}\s*年度?"]) + ")*", parts[0])
+    prefix, first = parts[0][: lead.end()], parts[0][lead.end():]
+    if len(first) < 2 or len(parts[1]) < 2:
+        return []
+    tail = text[pivot.end():]
+    return [(topic, f"{prefix}{topic}{tail}") for topic in (first, parts[1])]
 
 
 _YEARS_JOINED = re.compile(rf"((?:19|20)\d{{2}})\s*年?\s*[{_CONJ}]\s*((?:19|20)\d{{2}})\s*年?")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Attribute:
-    kind: str  # 时段, 奖项, 人群
+    kind: str  # 时段, 计算口径, 奖项, 人群
     name: str
     forms: tuple[str, ...]
     required: bool = True  # 全年 need not be restated: a year's figure is the whole year's unless said otherwise
@@ -39,6 +39,10 @@ ATTRIBUTES: tuple[Attribute, ...] = (
              ("四季度", "第四季度"),
              ("全年", "全年", "一年来", "年度"),
              optional=("全年",)),
+    # A rate is no total: 每人 asked, the sentence's 41.6万元 for everyone together does not answer it.
+    *_values("计算口径",
+             ("每人", "人均", "每名", "每位", "每个人"), ("每户", "户均"), ("每月", "月均", "每个月"),
+             ("每年", "年均"), ("每次", "单次"), ("每天", "日均", "每日")),
     *_values("奖项", ("特等奖",), ("一等奖",), ("二等奖",), ("三等奖",), ("优秀奖",), ("金奖",), ("银奖",), ("铜奖",)),
     *_values("技能等级", ("初级工",), ("中级工",), ("高级工",), ("技师",), ("高级技师",), ("特级技师",), ("首席技师",)),
     # Union facilities: a count of 职工之家 is no count of 职工小家 or 妈咪小屋.

@@ -40,6 +40,9 @@ GRID = {
     "semantic_floor": (0.75, 0.8, 0.85),
     "context_weight": (0.15, 0.3, 0.45),
     "min_counted_coverage": (0.2, 0.3, 0.4),
+    "synonym_credit": (0.6, 0.75, 0.85, 1.0),
+    "key_term_idf": (2.5, 3.0, 3.5, 4.0, 99.0),  # 99: the key-term veto off
+    "min_focus_with_context": (0.2, 0.3, 0.4),
 }
 _MARKER = re.compile(r"\[\d+(?:,\s*\d+)*\]")
 

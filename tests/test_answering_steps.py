@@ -15,7 +15,7 @@ from assistant.answering.followup import resolve
 from assistant.answering.gate import Scored, gate_reason, on_topic
 from assistant.answering.harvest import candidate_sentences, furniture, without_dateline
 from assistant.answering.lists import announced_count, list_items
-from assistant.answering.plan import split_by_years, split_subjects, split_years
+from assistant.answering.plan import split_by_years, split_subjects, split_topics, split_years
 from assistant.answering.policy import DEFAULT_POLICY as P
 from assistant.answering.question import analyse
 from assistant.answering.select import select
@@ -146,7 +146,7 @@ def test_a_repeated_figure_is_no_answer():
     q = analyse("2860万元送温暖资金里有多少是市总工会的？")
     only = "宜昌送温暖共2860万元。"
     doc = Article(only, "", "2024-01-10", source="/b.txt")
-    assert first_veto(q, evidence(only, doc), stats_for(only), P).veto == "given-figure"
+    assert first_veto(q, evidence(only, doc), stats_for(only, q.text), P).veto == "given-figure"
 
 
 def test_coverage_is_idf_weighted_with_partial_credit():
@@ -226,3 +226,83 @@ def test_subject_in_one_sentence_and_figure_in_the_next_are_quoted_together():
                   "临沂欠薪维权", "2025-01-10", source="/d.txt")
     answer = ask("沂水那家食品企业几天内补发了工资？", None, doc)
     assert not answer.refused and "15天" in answer.answer and "沂水县" in answer.citations[0].quote
+
+
+# ---------------------------------------------------------------- wording the articles did not use
+
+@pytest.mark.parametrize(("question", "units"), [
+    ("补贴审核时间缩短到几个工作日？", {"工作日", "天"}),  # the measure word wins over the topic word 补贴
+    ("跑外卖的有多少领了补贴？", {"人"}),
+    ("流动书箱多久换一次书？", {"频次"}),
+    ("补贴标准上浮多少？", set()),  # a change may be stated in any unit
+    ("今年资助了多少学生？", {"人"}),
+    ("参加互助的职工多少？", {"人"}),
+])
+def test_the_asked_unit_comes_from_the_words_next_to_the_asking_word(question, units):
+    asked = analyse(question).units
+    assert units <= asked if units else asked == set()
+
+
+def test_figures_in_working_days_hours_and_months_are_read():
+    from core.numbers import extract_figures
+    assert [(f.raw, f.value) for f in extract_figures("三个工作日内入户，每天12小時值守，3个月内办结")] == [
+        ("三个工作日", 3.0), ("12小時", 12.0), ("3个月", 3.0)]
+
+
+def test_a_synonym_counts_for_the_word_and_its_pieces():
+    from core.synonyms import alternatives
+    assert "惠及" in alternatives("覆盖") and "新就业形态" in alternatives("跑外卖")
+    assert "负责人" not in alternatives("主席")  # one way: 主席 asked is not answered by any 负责人
+    stats = TermStats(10, {"负责人": 1, "负责": 1, "责人": 1})
+    assert coverage(["负责人", "负责", "责人"], "县总工会主席谭文华介绍", stats, P) == pytest.approx(P.synonym_credit)
+
+
+TABLE = Article(
+    text=("各县签订情况如下表。\n表1 许昌市各县工资专项集体合同签订情况\n"
+          "禹州市：签订份数355份，覆盖职工7.36万人。\n长葛市：签订份数336份，覆盖职工6.47万人。\n"
+          "全市签订工资专项集体合同1742份，覆盖职工32.4万人。\n"),
+    title="许昌集体协商", date="2023-11-29", source="/t.docx")
+
+
+def test_a_table_row_is_read_with_its_caption_and_the_caption_never_answers():
+    assert TABLE.heading_of(TABLE.text.index("长葛市")) == "表1 许昌市各县工资专项集体合同签订情况"
+    assert TABLE.heading_of(TABLE.text.index("全市")) == ""
+    texts = [ev.text for _, ev in candidate_sentences([passage(TABLE)], {TABLE.source: TABLE})]
+    assert "表1 许昌市各县工资专项集体合同签订情况" not in texts
+    answer = ask("长葛市签了多少份集体合同？", None, TABLE)
+    assert "336份" in answer.answer and "355份" not in answer.answer
+    assert "1742份" in ask("许昌全市签了多少份集体合同？", None, TABLE).answer  # a county's row is no total
+
+
+def test_a_figure_for_something_else_is_vetoed():
+    sentence = "技能大赛一等奖16名、二等奖38名。"
+    q = analyse("宜昌技能大赛县级选手有多少名？")
+    found = first_veto(q, evidence(sentence), TermStats(100, {t: 1 for t in tokenize(q.text + sentence)}), P)
+    assert found is not None and found.veto == "key-term" and "县级" in found.reason
+    # a rate is no total
+    assert missing_attribute(asked_attributes("每人慰问金多少元"), "共发放慰问金2860万元") == "句子没有说明计算口径“每人”"
+    assert missing_attribute(asked_attributes("每人慰问金多少元"), "人均慰问金500元") is None
+
+
+@pytest.mark.parametrize(("follow_up", "previous", "answer", "resolved"), [
+    ("建筑工人呢？", "南通慰问环卫工人多少人次？", "16800人次。", "南通慰问建筑工人多少人次?"),
+    ("那另一个市呢？", "常州和洛阳都发补贴，洛阳技师补多少？", "2000元。", "常州技师补多少?"),
+    ("他们的负责人是谁？", "书屋藏书多少？", "秭归县总工会介绍，藏书12.6万册。", "秭归县总工会的负责人是谁"),
+])
+def test_follow_ups_resolve_against_the_previous_question_and_answer(follow_up, previous, answer, resolved):
+    history = [{"role": "user", "content": previous}, {"role": "assistant", "content": answer}]
+    assert resolve(follow_up, history) == resolved
+
+
+def test_plan_splits_two_topics_and_shares_a_leading_topic():
+    topics = split_topics(analyse("秭归县2023年送温暖资金和职工书屋投入各是多少？"))
+    assert topics == [("送温暖资金", "秭归县2023年送温暖资金是多少?"), ("职工书屋投入", "秭归县2023年职工书屋投入是多少?")]
+    places = split_subjects(analyse("高级技师证书补贴，常州和洛阳分别是多少？"))
+    assert [sub for _, sub in places] == ["常州高级技师证书补贴是多少?", "洛阳高级技师证书补贴是多少?"]
+
+
+def test_a_column_tag_is_not_part_of_the_title():
+    from ingest.metadata import extract_metadata
+    meta = extract_metadata("【工会简讯】未央区集中入会 一天新增会员500名\n6月12日，未央区总工会举行集中入会活动。")
+    assert meta["title"] == "未央区集中入会 一天新增会员500名"
+    assert furniture("【工会简讯】未央区集中入会 一天新增会员500名", meta["title"]) == "headline"

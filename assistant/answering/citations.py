@@ -76,6 +76,9 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     return claims
 
 
+_PART_LABEL = re.compile(r"^[^：:，,。；;]{1,16}[：:](?=.)")
+
+
 def check_answer(answer: str, citations: list[Citation]) -> list[str]:
     """Problems that make an answer untrustworthy: uncited sentences, unknown markers, unsupported figures."""
     by_n = {c.n: c for c in citations}
@@ -90,7 +93,9 @@ def check_answer(answer: str, citations: list[Citation]) -> list[str]:
         if unknown:
             problems.append(f"unknown marker {unknown}: {text}")
             continue
-        missing = unsupported_figures(text, [by_n[n].quote for n in numbers])
+        # "2023年：…" / "常州：…": the part's label is the question's wording, not a claim from a source
+        claim = text if any(text in by_n[n].quote for n in numbers) else _PART_LABEL.sub("", text)
+        missing = unsupported_figures(claim, [by_n[n].quote for n in numbers])
         if missing:
             problems.append(f"figures {missing} not in cited quotes: {text}")
     return problems

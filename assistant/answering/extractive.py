@@ -18,7 +18,7 @@ from assistant.answering.features import coverage, focus_terms, question_terms, 
 from assistant.answering.gate import Scored, gate_reason, on_topic
 from assistant.answering.citations import Evidence
 from assistant.answering.harvest import candidate_sentences
-from assistant.answering.lists import completed_span, list_items
+from assistant.answering.lists import completed_span, intro_above, list_items
 from assistant.answering.plan import asks_both_years, split_by_years, split_subjects, split_topics, split_years
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.question import Question, analyse
@@ -89,7 +89,7 @@ class ExtractiveAnswerer:
         if why:
             return refusal(question, [], passages, veto_reason(vetoed) if not scored and vetoed else f"相关度检查：{why}")
         chosen = [s.ev for s in select(q, scored, policy)]
-        chosen = with_list_items(chosen, docs, library)
+        chosen = with_list_items(q, chosen, docs, library)
         if len({ev.passage.source for ev in chosen}) > 1:  # a list across articles: say whose each sentence is
             return cite(question, q.text, chosen, speaker_labels(chosen, docs))
         if needs_date_line(q, chosen):
@@ -100,12 +100,19 @@ class ExtractiveAnswerer:
         return cite(question, q.text, chosen)
 
 
-def with_list_items(chosen: list[Evidence], docs: dict[str, Article], library: Library) -> list[Evidence]:
-    """A chosen list intro ("推出四项举措：") brings the items that follow it; a sentence that leans on its
-    neighbour ("当天，…", a quoted remark) is quoted with it."""
+def with_list_items(q: Question, chosen: list[Evidence], docs: dict[str, Article], library: Library
+                    ) -> list[Evidence]:
+    """A chosen list intro ("推出四项举措：") brings the items that follow it, and a list question answered
+    by one item is answered by its intro and all items; a sentence that leans on its neighbour ("当天，…",
+    a quoted remark) is quoted with it."""
     out, have = [], {(ev.passage.source, ev.start) for ev in chosen}
     for ev in chosen:
         doc = docs[ev.passage.source]
+        intro = intro_above(doc, ev.start) if q.kind == "list" else None
+        if intro and (ev.passage.source, intro[0]) not in have:
+            have.add((ev.passage.source, intro[0]))
+            have.discard((ev.passage.source, ev.start))  # the item is quoted again among its siblings
+            ev = library.evidence_at(ev.passage, doc, intro)
         span = completed_span(doc, ev.start, ev.end)
         out.append(ev if span == (ev.start, ev.end) else library.evidence_at(ev.passage, doc, span))
         for span in list_items(doc, ev.start, ev.end):

@@ -32,14 +32,40 @@ def list_items(doc: Article, start: int, end: int) -> list[tuple[int, int]]:
     limit = announced_count(intro) or MAX_ITEMS
     if _INTRO_END.search(intro):
         return _item_lines(doc.text, following, limit)
+    if announced_count(intro) and following and _FIRST.match(doc.text[following[0][0]:following[0][1]]):
+        following = following[1:]  # "突出三个重点。一是…二是…": the 一是 sentence, then its siblings
+        return [split_sentences(doc.text, end)[0], *_next_items(doc.text, following, limit - 1)]
     if _FIRST.search(intro):
-        items = []
-        for s, e in following:
-            if not _NEXT.match(doc.text[s:e]) or len(items) >= limit:
-                break
-            items.append((s, e))
-        return items
+        return _next_items(doc.text, following, limit)
     return []
+
+
+def _next_items(text: str, following: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """The 二是 / 三是 sentences that follow, up to limit."""
+    items = []
+    for s, e in following:
+        if not _NEXT.match(text[s:e]) or len(items) >= limit:
+            break
+        items.append((s, e))
+    return items
+
+
+def intro_above(doc: Article, start: int) -> tuple[int, int] | None:
+    """For an item line of a list ("——市级模范职工之家40家…"), the intro line ending in "：" above it and
+    the items between; None when the sentence is no such item."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start == 0:
+        return None
+    for _ in range(MAX_ITEMS):
+        prev_start = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[prev_start:line_start - 1].strip()
+        if _INTRO_END.search(line):
+            return prev_start, line_start - 1
+        if not line or len(line) > ITEM_MAX_CHARS or prev_start == 0:
+            return None
+        line_start = prev_start
+    return None
 
 
 def _item_lines(text: str, following: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:

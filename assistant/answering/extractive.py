@@ -19,7 +19,9 @@ from assistant.answering.gate import Scored, gate_reason, on_topic
 from assistant.answering.citations import Evidence
 from assistant.answering.harvest import candidate_sentences
 from assistant.answering.lists import completed_span, intro_above, list_items
-from assistant.answering.plan import asks_both_years, split_by_years, split_subjects, split_topics, split_years
+from assistant.answering.followup import resolve
+from assistant.answering.plan import (asks_both_years, split_by_years, split_questions, split_subjects, split_topics,
+                                      split_years)
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.question import Question, analyse
 from assistant.answering.select import select
@@ -40,7 +42,17 @@ class ExtractiveAnswerer:
         return answer
 
     def answer(self, question: str, q: Question, passages: list[Passage], library: Library) -> Answer:
-        """A question naming several places is answered place by place."""
+        """Several questions in one message are answered one by one (a later one may lean on the first, like
+        a follow-up); a question naming several places, years or topics is answered part by part."""
+        asked = split_questions(q.normalized)
+        if len(asked) > 1:
+            firsts = [{"role": "user", "content": asked[0]}]
+            subs = [asked[0], *(resolve(a, firsts) for a in asked[1:])]
+            answers = []
+            for label, sub in zip(asked, subs):
+                sq = analyse(sub)
+                answers.append((label.rstrip("?？"), self.answer(question, sq, self._found(sq, library), library)))
+            return combine(question, answers, passages)
         parts = split_subjects(q) or split_years(q) or split_topics(q)
         if not parts and asks_both_years(q):
             parts = split_by_years(q, article_years(passages, library))
@@ -49,9 +61,12 @@ class ExtractiveAnswerer:
         answers = []
         for entity, sub in parts:
             sq = analyse(sub)
-            found = library.with_best_document(library.passages(sq.search, dense_query=sq.normalized))
-            answers.append((entity, self.answer_one(question, sq, found, library)))
+            answers.append((entity, self.answer_one(question, sq, self._found(sq, library), library)))
         return combine(question, answers, passages)
+
+    @staticmethod
+    def _found(q: Question, library: Library) -> list[Passage]:
+        return library.with_best_document(library.passages(q.search, dense_query=q.normalized))
 
     def answer_one(self, question: str, q: Question, passages: list[Passage], library: Library) -> Answer:
         policy = self.policy

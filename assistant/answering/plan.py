@@ -90,3 +90,11 @@ def split_by_years(q: Question, years: list[str]) -> list[tuple[str, str]]:
     """The question once per given year, 两年 replaced by that year."""
     rest = _PIVOT.sub("", _BOTH_YEARS.sub("{}", q.normalized, count=1))
     return [(f"{y}年", rest.format(f"{y}年")) for y in years]
+
+
+_QUESTION_END = re.compile(r"(?<=[?？])")
+
+
+def split_questions(text: str) -> list[str]:
+    """"多久复核一次？2022年摘牌了几家？": two questions in one message, each answered on its own."""
+    return [part.strip() for part in _QUESTION_END.split(text) if len(part.strip(" ?？")) >= 2]

@@ -18,6 +18,7 @@ from core.text import CLAUSE_BREAK, WRITTEN_YEAR, TermStats, tokenize
 
 _SCOPES = ("全国", "全省", "全市", "全县", "全区")
 _ROLE = re.compile(r"主席|书记|负责人|局长|部长|主任|市长|县长|区长|记者|(?<!工)作者|秘书长")
+_PLACE_WORD = re.compile(r"..[省市县区镇乡村]$|街道$")
 _FILLER_WORDS = re.compile(r"[\s共计达为约近超余多总合]|合计|总计|其中")
 
 
@@ -109,9 +110,12 @@ class KeyTermVeto:
     def reason(self, q, ev, stats, policy):
         if q.kind != "figure":
             return None
-        where = f"{ev.passage.title}\n{row_heading(q, ev)}\n{_line_of(ev)}".lower()  # questions are lower-cased
+        line = f"{ev.passage.title}\n{row_heading(q, ev)}\n{_line_of(ev)}".lower()  # questions are lower-cased
+        passage = f"{ev.passage.title}\n{ev.passage.text}".lower()
         for t in focus_terms(q, stats):
-            # a term the corpus never holds is a segmentation artefact (卡发), not a word to look for
+            # a place name (陈埭镇) may stand a paragraph away, anywhere in the passage; a term the corpus
+            # never holds is a segmentation artefact (卡发), not a word to look for
+            where = passage if _PLACE_WORD.search(t) else line
             if (len(t) > 1 and stats.doc_freq(t) and stats.idf(t) >= policy.key_term_idf and t not in where
                     and not any(alt in where for alt in alternatives(t))):
                 return f"句子没有提到“{t}”"

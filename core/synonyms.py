@@ -45,6 +45,9 @@ _GROUPS = [
     "助学金 助学资金 奖助学金",
     "申领 申请 申报 领取",
     "线上 网上 在线 掌上",
+    "父亲 爸爸 他爸 老爸",
+    "母亲 妈妈 她妈",
+    "孩子 子女",
 ]
 # One way: a question saying the left words is answered by a sentence saying the right ones (跑外卖的 →
 # 新就业形态劳动者; 负责人 → 主席), not the reverse.

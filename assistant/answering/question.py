@@ -130,6 +130,8 @@ def analyse(text: str) -> Question:
         if pattern.search(norm):
             q.units = set(units)
             break
+    if q.kind in ("who", "where"):  # 在哪个平台申报补贴: a place or a name is asked, not the money
+        q.units = set()
     if q.kind == "fact" and q.units:
         if "%" in q.units or _ASKS_AMOUNT.search(norm):
             q.kind = "figure"

@@ -54,16 +54,29 @@ def _proper_stem(word: str) -> bool:
     return bool(flags & NAME_TAGS) or not jieba.dt.FREQ.get(stem)
 
 
+_JOINS = {"和", "与", "及", "、", "跟", "同"}
+
+
 def question_entities(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
     """Places, organisations and people a question names (jieba POS tags + place suffixes)."""
     found: list[str] = []
-    for word, flag in pseg.cut(text):
-        word = word.strip()
+    words = [(w.strip(), f) for w, f in pseg.cut(text)]
+    for i, (word, flag) in enumerate(words):
         if len(word) < 2 or word in QUESTION_NOT_NAMES or word in ignore or word in found or word in vocabulary():
             continue
-        if flag in NAME_TAGS or (_PLACE_WORD.match(word) and _proper_stem(word)):
+        if flag in NAME_TAGS or (_PLACE_WORD.match(word) and _proper_stem(word)) or _beside_a_name(words, i):
             found.append(word)
     return found
+
+
+def _beside_a_name(words: list[tuple[str, str]], i: int) -> bool:
+    """"宝鸡和常州": a short noun joined by 和/与/、 to a place is a place too (jieba tags 宝鸡 a common noun)."""
+    word, flag = words[i]
+    if not (2 <= len(word) <= 4 and flag.startswith("n")):
+        return False
+    before = words[i - 2] if i >= 2 and words[i - 1][0] in _JOINS else None
+    after = words[i + 2] if i + 2 < len(words) and words[i + 1][0] in _JOINS else None
+    return any(n is not None and n[1].startswith("ns") for n in (before, after))
 
 
 def mentions(text: str) -> list[tuple[int, str, bool]]:

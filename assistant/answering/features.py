@@ -13,7 +13,7 @@ from assistant.answering.question import Question, entities
 from core.names import place_stem
 from core.numbers import extract_figures, figure_in_text, unit_class
 from core.synonyms import alternatives
-from core.text import TermStats, tokenize
+from core.text import CLAUSE_BREAK, TermStats, tokenize
 
 
 def coverage(terms: list[str], text: str, stats: TermStats, policy: AnswerPolicy) -> float:
@@ -81,23 +81,48 @@ class Features:
     enumeration: bool  # lists several things (茶叶、旅游、物业)
     semantic: float = 0.0  # cosine similarity of question and sentence embeddings
     semantic_gap: float = 0.0  # how far below the most similar candidate (≥ 0)
+    figure_clause: float = 0.0  # coverage of the asked-about terms by the best clause holding an asked figure
+
+
+_PLACE_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:省|市|县|区|镇|乡|街道)$")
+
+
+def foreign_row(q: Question, ev: Evidence) -> bool:
+    """A table row about a place the question does not ask about: 宜都市's row does not answer for 宜昌."""
+    if not ev.heading:
+        return False
+    label = re.split(r"[：:]", ev.text, maxsplit=1)[0].strip()
+    places = entities(label) or ([label] if _PLACE_LABEL.search(label) else [])
+    return bool(places) and not any(place_stem(p) in q.normalized for p in places)
 
 
 def row_heading(q: Question, ev: Evidence) -> str:
-    """The caption of the table a row belongs to, which names what its cells count; none for a row about a
-    place the question does not ask about (宜都市's row does not answer a question about all of 宜昌)."""
-    places = entities(re.split(r"[：:]", ev.text, maxsplit=1)[0])
-    if ev.heading and places and not any(place_stem(p) in q.normalized for p in places):
-        return ""
-    return ev.heading
+    """The caption of the table a row belongs to, which names what its cells count (none for a foreign row)."""
+    return "" if foreign_row(q, ev) else ev.heading
+
+
+def figure_clause(q: Question, terms: list[str], heading: str, text: str, stats: TermStats,
+                  policy: AnswerPolicy) -> float:
+    """How well the clause that carries a figure of the asked unit says what was asked: "发放补贴资金1320万元"
+    answers 发放了多少补贴资金 better than "高级技师3000元" in a sentence that also mentions 补贴."""
+    wanted = asked_units(q)
+    best = 0.0
+    for clause in CLAUSE_BREAK.split(text):
+        if any(f.unit not in ("", "年") and (not wanted or unit_class(f.unit) in wanted) for f in extract_figures(clause)):
+            best = max(best, coverage(terms, f"{heading}\n{clause}", stats, policy))
+    return best
 
 
 def sentence_features(q: Question, ev: Evidence, rank: int, stats: TermStats, policy: AnswerPolicy,
                       semantic: float = 0.0, best_semantic: float = 0.0) -> Features:
     units = sentence_units(ev.text)
     asked_figures = [f.raw for f in extract_figures(q.normalized) if f.unit != "年"]
+    terms = focus_terms(q, stats)
+    heading = row_heading(q, ev)
     return Features(
-        focus=coverage(focus_terms(q, stats), f"{row_heading(q, ev)}\n{ev.text}", stats, policy),
+        focus=coverage(terms, f"{heading}\n{ev.text}", stats, policy),
+        figure_clause=(figure_clause(q, terms, heading, ev.text, stats, policy)
+                       if q.kind == "figure" and not foreign_row(q, ev) else 0.0),
         context=coverage(q.terms, f"{ev.passage.title}\n{ev.passage.text}", stats, policy),
         rank=rank,
         names_asked_figures=bool(asked_figures) and all(figure_in_text(f, ev.text) for f in asked_figures),
@@ -113,6 +138,7 @@ def score(kind: str, f: Features, policy: AnswerPolicy) -> float:
     """Lexical fit plus the bonuses this kind of question gives."""
     total = f.focus + policy.context_weight * f.context + policy.rank_weight / (1 + f.rank)
     total += policy.semantic_weight * max(0.0, f.semantic - policy.semantic_floor) / (1 - policy.semantic_floor)
+    total += policy.figure_clause_weight * f.figure_clause
     if f.names_asked_figures:
         total += policy.named_figure_bonus
     if f.unit_match and kind != "figure":

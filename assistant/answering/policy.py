@@ -42,6 +42,7 @@ class AnswerPolicy:
     # -- score = focus + context_weight·context + rank_weight/(1+rank) + semantic + bonuses
     context_weight: float = 0.3
     rank_weight: float = 0.05
+    figure_clause_weight: float = 0.3  # a figure question: the asked words stand in the figure's own clause
     named_figure_bonus: float = 0.3  # the sentence holds the figures the question names ("72个问题…怎么分的")
     unit_bonus: float = 0.3  # a non-figure question about a figure of the asked unit ("这个数字是哪一年的？")
     figure_bonus: float = 0.2  # a figure question and a sentence with a countable figure

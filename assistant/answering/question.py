@@ -84,6 +84,7 @@ _ASKING = re.compile(
 )
 _COUNTED = re.compile(r"(?:多少|几)(?:万|千|亿)?([家个处场次张册本项种批届]|钱|元)([^?？,，。!！]*)")
 _TOTAL_OF = re.compile(r"([\u4e00-\u9fff]{2,12})(?:总数|总量|数量|数目|总额)")
+_AFTER_YEAR = re.compile(r"((?:19|20)\d{2}年)(?![度底初末内以前后])")
 _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|多久")
 
 
@@ -152,7 +153,9 @@ def analyse(text: str) -> Question:
         q.counted = after or before
     elif total := _TOTAL_OF.search(norm):  # "会员总数是多少": the figure must count 会员
         q.counted = _without_subject(total.group(1), q)
-    q.search = re.sub(r"\s+", " ", _ASKING.sub(" ", norm)).strip() or norm
+    # "2023年市总工会": a space after the year, so the tokenizer does not make a word "年市" of it
+    spaced = _AFTER_YEAR.sub(r"\1 ", norm)
+    q.search = re.sub(r"\s+", " ", _ASKING.sub(" ", spaced)).strip() or norm
     q.terms = [t for t in dict.fromkeys(tokenize(q.search)) if t not in _QUESTION_WORDS]
     return q
 

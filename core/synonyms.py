@@ -48,6 +48,10 @@ _GROUPS = [
     "父亲 爸爸 他爸 老爸",
     "母亲 妈妈 她妈",
     "孩子 子女",
+    "上年 去年 上一年",
+    "资助 受助 救助",
+    "高中生 高中",
+    "比例 占比 比重",
 ]
 # One way: a question saying the left words is answered by a sentence saying the right ones (跑外卖的 →
 # 新就业形态劳动者; 负责人 → 主席), not the reverse.
@@ -56,7 +60,8 @@ _ONE_WAY = [
     ("负责人 领导 牵头人", "主席 书记 主任 领衔人 站长 院长 会长 理事长 带头人"),
     ("线上 网上 平台", "APP 小程序 公众号 微信 网上 在线 线上"),
     ("目标 打算", "力争 计划 预计 确保 争取"),
-    ("学生", "子女 学子"),  # 助学 news counts the students as 困难职工子女
+    ("学生", "子女 学子"),
+    ("比例 占比 比重 占", "% 百分之 成"),  # 占多少 is answered by "占会员总数的43.2%"  # 助学 news counts the students as 困难职工子女
 ]
 
 

@@ -160,6 +160,16 @@ def analyse(text: str) -> Question:
     return q
 
 
+_ASKED_NOUN = re.compile(r"(?:多少|几)(?:万|千|亿)?[家个处场次张册本项种批届名位]?([\u4e00-\u9fff]{2,})")
+
+
+def asked_noun(text: str) -> str:
+    """The words right after the asking word: 资助了多少学生 → 学生, 命名了多少家市级劳模创新工作室 → 市级劳模创新
+    工作室 ("" when the question ends there: 摘牌了几家？)."""
+    m = _ASKED_NOUN.search(text)
+    return re.sub(r"[的呢啊吗有是]+$", "", m.group(1)) if m else ""
+
+
 def _noun_phrase(phrase: str) -> str:
     """The thing a phrase names, without the verb that follows it: 单位参加了医疗互助 → 单位
     (a verb before any noun stays: 新就业形态工会)."""
@@ -175,6 +185,7 @@ def _noun_phrase(phrase: str) -> str:
 def _without_subject(phrase: str, q: Question) -> str:
     for e in q.entities:
         phrase = re.sub(rf"{re.escape(e)}[省市县区]?(?:总?工会)?", "", phrase)
+    phrase = re.split(r"[里中](?![心国])|当中|之中", phrase)[-1]  # 这批工作室里装备制造企业 → 装备制造企业
     return re.sub(r"^[的在了]+|[的有是为共了]+$", "", phrase)
 
 

@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+import jieba.posseg as pseg
+
 from assistant.answering.attributes import missing_attribute
 from assistant.answering.citations import Evidence
 from assistant.answering.features import asked_units, coverage, focus_terms, row_heading, sentence_units
 from assistant.answering.policy import AnswerPolicy
-from assistant.answering.question import Question, entities
+from assistant.answering.question import Question, asked_noun, entities
 from core.names import LOCAL_UNION, place_stem, union_pattern
 from core.numbers import extract_figures, figure_in_text, unit_class
 from core.synonyms import alternatives
@@ -99,6 +101,35 @@ class CountedThingVeto:
             if not rest or coverage(terms, clause, stats, policy) >= policy.min_counted_coverage:
                 return None
         return f"句子里的数字数的不是“{q.counted}”"
+
+
+class FigureNounVeto:
+    """"组织4名县级劳模与受助学生结对": a figure followed by a noun counts that noun. When every figure of the
+    asked unit counts a noun sharing no word with the thing asked for (多少学生), it counts something else."""
+
+    name = "figure-noun"
+
+    def reason(self, q, ev, stats, policy):
+        if q.kind != "figure":
+            return None
+        terms = [t for t in tokenize(asked_noun(q.normalized)) if len(t) > 1]
+        wanted = asked_units(q)
+        figures = [f for f in extract_figures(ev.text)
+                   if f.unit not in ("", "年") and (not wanted or unit_class(f.unit) in wanted)]
+        nouns = [_noun_after(ev.text, f.end) for f in figures]
+        if terms and nouns and all(n and not any(t in n for t in terms) for n in nouns):
+            return f"句子里的数字数的是“{nouns[0]}”"
+        return None
+
+
+def _noun_after(text: str, at: int) -> str:
+    """The noun phrase right after a figure ("4名县级劳模与…" → 县级劳模), or "" when none follows."""
+    phrase = ""
+    for word, flag in pseg.cut(text[at:at + 12]):
+        if not (flag.startswith("n") or flag in ("b", "a", "an", "vn")) or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            break
+        phrase += word
+    return phrase if len(phrase) >= 2 else ""
 
 
 class KeyTermVeto:
@@ -193,7 +224,8 @@ class GivenFigureVeto:
         return None
 
 
-VETOES: tuple[Veto, ...] = (ScopeVeto(), OtherUnionVeto(), UnitVeto(), CountedThingVeto(), KeyTermVeto(), RoleVeto(),
+VETOES: tuple[Veto, ...] = (ScopeVeto(), OtherUnionVeto(), UnitVeto(), CountedThingVeto(), FigureNounVeto(),
+                            KeyTermVeto(), RoleVeto(),
                             AttributeVeto(), YearVeto(), GivenFigureVeto())
 
 

@@ -43,6 +43,7 @@ GRID = {
     "synonym_credit": (0.6, 0.75, 0.85, 1.0),
     "key_term_idf": (2.5, 3.0, 3.5, 4.0, 99.0),  # 99: the key-term veto off
     "min_focus_with_context": (0.2, 0.3, 0.4),
+    "figure_clause_weight": (0.0, 0.3, 0.6),
 }
 _MARKER = re.compile(r"\[\d+(?:,\s*\d+)*\]")
 

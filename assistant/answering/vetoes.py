@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import jieba.posseg as pseg
@@ -147,10 +148,17 @@ class KeyTermVeto:
             # a place name (陈埭镇) may stand a paragraph away, anywhere in the passage; a term the corpus
             # never holds is a segmentation artefact (卡发), not a word to look for
             where = passage if _PLACE_WORD.search(t) else line
-            if (len(t) > 1 and stats.doc_freq(t) and stats.idf(t) >= policy.key_term_idf and t not in where
+            if (len(t) > 1 and stats.doc_freq(t) and stats.idf(t) >= policy.key_term_idf and _content_word(t)
+                    and t not in where
                     and not any(alt in where for alt in alternatives(t))):
                 return f"句子没有提到“{t}”"
         return None
+
+
+@lru_cache(maxsize=4096)
+def _content_word(term: str) -> bool:
+    """Nouns, verbs, adjectives and qualifiers (县级) carry what is asked; 已经, 这次, 今年 do not."""
+    return any(flag[:1] in "nvajlb" for _, flag in pseg.cut(term))
 
 
 def _line_of(ev: Evidence) -> str:

@@ -10,7 +10,7 @@ from typing import Callable, Iterator
 
 from assistant.answering import ANSWERERS, Answerer
 from assistant.answering.citations import check_answer
-from assistant.answering.followup import resolve
+from assistant.answering.followup import message_text, resolve
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.question import analyse
 from assistant.article import Article
@@ -22,7 +22,8 @@ from assistant.library import ArticleCache, StoreLibrary
 from assistant.models import Answer, Filters, Passage
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.rerank import RERANKERS
-from core.errors import ConfigError, EmptyStoreError
+from core.errors import EmptyStoreError
+from core.text import clean_input
 from vectorstore.catalog import DocumentRow
 from vectorstore.store import VectorStore
 
@@ -146,8 +147,13 @@ class Assistant:
                    filters: Filters | None = None, id: str | None = None) -> Iterator[str | Answer]:
         """Yields answer text as it is produced, then the final, checked Answer."""
         started = time.perf_counter()
-        if not question or not question.strip():
-            raise ConfigError("the question is empty; ask something, e.g. 什邡市总工会建了多少家新就业形态工会？")
+        question = clean_input(question or "")
+        history = [{**m, "content": clean_input(message_text(m))} for m in history or []
+                   if len(message_text(m)) <= self.settings.max_question_chars]
+        rejected = self._rejected(question)
+        if rejected:
+            yield rejected
+            return
         self._require_documents()
         resolved = resolve(question, history)
         q = analyse(resolved)
@@ -163,6 +169,21 @@ class Assistant:
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
 
+    def _rejected(self, question: str) -> Answer | None:
+        """An empty or too long question is refused before any work, saying why."""
+        limit = self.settings.max_question_chars
+        if not question:
+            why = "问题检查：问题是空的"
+            text = "请输入要查询的问题，例如：什邡市总工会建了多少家新就业形态工会？"
+        elif len(question) > limit:
+            why = f"问题检查：问题有 {len(question)} 个字，超过上限 {limit} 个字（设置项 max_question_chars）"
+            text = f"问题太长了（{len(question)} 个字，上限 {limit} 个字）。请只保留要问的内容后再问。"
+            question = question[:limit]
+        else:
+            return None
+        return Answer(question=question, answer=text, refused=True, refusal_reason=why,
+                      id=uuid.uuid4().hex[:12], resolved_question=question)
+
     def _answering(self) -> Answerer:
         if self._answerer is None:
             self._answerer = ANSWERERS.create(self.settings.answerer, self.settings, self.policy)
@@ -174,3 +195,4 @@ class Assistant:
                 f"the store {self.store.dir} holds no documents yet; run `assistant ingest PATH...` first "
                 "(e.g. `assistant ingest data/sample`)"
             )
+

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     answerer: Literal["extractive", "llm"] = "extractive"
     rerank: Literal["lexical", "none"] | str = "lexical"  # or "ce:MODEL_PATH" for a cross-encoder
     top_k: PositiveInt = 10
+    max_question_chars: PositiveInt = 500  # a longer question is refused before any work
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None

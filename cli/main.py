@@ -96,23 +96,41 @@ def remove(source, store, chroma_url, embedder):
     click.echo(f"removed {source}")
 
 
-def read_batch(path: Path) -> list[dict]:
-    items = []
+def read_batch(path: Path) -> list[dict | str]:
+    """The batch's lines in order: each a {"id", "question"} dict, or the Chinese message saying why the line
+    cannot be asked (a bad line never stops the others)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text; save the batch file as UTF-8 JSONL") from exc
+        text = path.read_text(encoding="utf-8-sig", errors="surrogateescape")
+    except OSError as exc:
+        raise ConfigError(f"{path}：无法读取（{exc.strerror}）") from exc
+    items: list[dict | str] = []
     for no, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ConfigError(f"{path}:{no}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str) or not item["question"].strip():
-            raise ConfigError(f"{path}:{no}: each line needs a non-empty string field 'question'")
+            items.append(f"{path} 第 {no} 行：不是有效的 JSON（{exc.msg}），已跳过")
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            items.append(f"{path} 第 {no} 行：缺少字符串字段 question，已跳过")
+            continue
         items.append(item)
     return items
+
+
+def _batch_line(a, item: dict | str, filters) -> tuple[dict, bool]:
+    """One JSON line of a batch (the ask --json shape) and whether it was asked without error."""
+    from assistant import Answer, AssistantError
+
+    if isinstance(item, str):
+        return Answer(question="", answer=item, refused=True, refusal_reason=f"输入检查：{item}").to_json(), False
+    try:
+        return a.ask(item["question"], history=item.get("history"), filters=filters, id=item.get("id")).to_json(), True
+    except AssistantError as exc:
+        answer = Answer(question=item["question"], answer=str(exc), refused=True, refusal_reason=f"输入检查：{exc}",
+                        id=item.get("id"))
+        return answer.to_json(), False
 
 
 @main.command()
@@ -140,9 +158,14 @@ def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answer
         raise ConfigError(f"--source {unknown[0]} is not in the store; `assistant list` shows the sources")
     filters = Filters(keys, date_from, date_to)
     if batch:
+        failed = 0
         for item in read_batch(batch):
-            ans = a.ask(item["question"], history=item.get("history"), filters=filters, id=item.get("id"))
-            click.echo(json.dumps(ans.to_json(), ensure_ascii=False))
+            line, ok = _batch_line(a, item, filters)
+            failed += not ok
+            # a lone surrogate from a broken line is printed as "?" rather than crash the output
+            click.echo(json.dumps(line, ensure_ascii=False, default=str).encode("utf-8", "replace").decode("utf-8"))
+        if failed:
+            raise ConfigError(f"批量提问中有 {failed} 行未能回答，原因见对应行的 refusal_reason")
         return
     ans = a.ask(question, filters=filters)
     if as_json:

@@ -144,3 +144,14 @@ class TermStats:
         """BM25-style inverse document frequency over the chunks."""
         df = self.freq[term]
         return math.log(1 + (self.chunks - df + 0.5) / (df + 0.5))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_input(text: str) -> str:
+    """A question as typed or pasted, safe to process and to print: lone surrogates (broken UTF-16) and
+    control characters removed, whitespace runs folded."""
+    return re.sub(r"\s+", " ", _CONTROL.sub(" ", _SURROGATE.sub("", text))).strip()
+

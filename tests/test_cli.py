@@ -89,11 +89,21 @@ def test_batch_answers_in_order_with_ids(sample_store, tmp_path):
     assert "72个" in lines[0]["answer"] and lines[1]["refused"] and "32家" in lines[2]["answer"]
 
 
-def test_malformed_batch_line_is_named(sample_store, tmp_path):
+def test_bad_batch_lines_are_reported_in_place_and_the_rest_answered(sample_store, tmp_path):
     batch = tmp_path / "bad.jsonl"
-    batch.write_text('{"id": 1, "question": "南昌"}\n{"id": 2}\n', encoding="utf-8")
+    lines = ['{"id": 2}', "not json", json.dumps({"id": 4, "question": "什邡\ud800市总工会建了多少家新就业形态工会？\u0007"}),
+             json.dumps({"id": 5, "question": "问" * 600}), json.dumps({"id": 6, "question": "%"}),
+             json.dumps({"id": 7, "question": "盱眙县总工会上半年新建工会多少家？"})]
+    batch.write_text("\n".join(lines), encoding="utf-8")
     out = run("ask", "--batch", str(batch), "--json", "--store", str(sample_store))
-    assert out.returncode != 0 and "bad.jsonl:2" in out.stderr and "question" in out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 6 and "Traceback" not in out.stderr
+    assert "第 1 行" in rows[0]["answer"] and "question" in rows[0]["answer"] and "第 2 行" in rows[1]["answer"]
+    assert "54家" in rows[2]["answer"]  # the lone surrogate and the control character are dropped
+    assert rows[3]["refused"] and "上限 500" in rows[3]["refusal_reason"]
+    assert rows[4]["refused"] and rows[4]["refusal_reason"].startswith("问题检查")
+    assert "32家" in rows[5]["answer"]
+    assert out.returncode != 0 and "2 行未能回答" in out.stderr
 
 
 def test_unknown_flag_and_bad_embedder_are_clear_errors(tmp_path):

@@ -63,3 +63,11 @@ def test_export_writes_every_record_as_jsonl_and_one_row_per_answer_as_csv(tmp_p
         rows = list(csv.DictReader(f))
     assert len(rows) == 1 and rows[0]["rating"] == "down" and rows[0]["comment"] == "数字不对"
     assert json.loads(rows[0]["citations"])[0]["quote"] == QUOTE
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_escaped(tmp_path):
+    records = [make_record(answer("a1"), "down", '=HYPERLINK("http://x","点我")'),
+               make_record(answer("a2"), "down", "+1 数字不对"), make_record(answer("a3"), "up", "正常的意见")]
+    with export_feedback(records, tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as f:
+        comments = [row["comment"] for row in csv.DictReader(f)]
+    assert comments == ['\'=HYPERLINK("http://x","点我")', "'+1 数字不对", "正常的意见"]

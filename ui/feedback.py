@@ -88,6 +88,14 @@ def latest_per_answer(records: list[dict]) -> list[dict]:
     return list(latest.values())
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell a spreadsheet will not run: text starting with =, +, -, @ (a formula) gets a leading '."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def export_feedback(records: list[dict], dest: str | Path) -> Path:
     """Write records as .jsonl (every record) or .csv (one row per answer, citations as JSON)."""
     dest = Path(dest)
@@ -96,7 +104,8 @@ def export_feedback(records: list[dict], dest: str | Path) -> Path:
             writer = csv.DictWriter(f, CSV_FIELDS, extrasaction="ignore")
             writer.writeheader()
             for r in latest_per_answer(records):
-                writer.writerow({**r, "citations": json.dumps(r.get("citations", []), ensure_ascii=False)})
+                row = {**r, "citations": json.dumps(r.get("citations", []), ensure_ascii=False)}
+                writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     else:
         dest.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return dest

@@ -70,7 +70,7 @@ class ExtractiveAnswerer:
 
     def answer_one(self, question: str, q: Question, passages: list[Passage], library: Library) -> Answer:
         policy = self.policy
-        if not q.terms and not q.entities:  # "？", "什么是什么？": nothing to look for
+        if not any(re.search(r"[^\W\d_]", t) for t in q.terms) and not q.entities:  # "？", "%", "1", "什么是什么？"
             return refusal(question, [], passages, "问题检查：问题里没有可查找的词语")
         docs = library.articles(passages)
         usable, missing = admit_documents(q, passages, docs)

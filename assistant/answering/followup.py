@@ -108,13 +108,13 @@ def swap_parallel(stripped: str, prev: str) -> str | None:
 
 def answered_union(history: list[dict] | None) -> str:
     """The first union the last answer names ("秭归县总工会主席谭文华介绍…"), or ""."""
-    answers = [_text(m) for m in (history or []) if m.get("role") == "assistant"]
+    answers = [message_text(m) for m in (history or []) if m.get("role") == "assistant"]
     return next((name for _, name, union in mentions(answers[-1]) if union), "") if answers else ""
 
 
 def resolve(text: str, history: list[dict] | None) -> str:
     """Rewrite a follow-up (那南昌呢？ / 这个数字是哪一年的？) into a standalone question."""
-    previous = [_text(m) for m in (history or []) if m.get("role") == "user" and _text(m)]
+    previous = [message_text(m) for m in (history or []) if m.get("role") == "user" and message_text(m)]
     if not previous or not is_follow_up(text):
         return text
     prev = normalize_query(resolve(previous[-1], [{"role": "user", "content": p} for p in previous[:-1]]))
@@ -151,7 +151,7 @@ def resolve(text: str, history: list[dict] | None) -> str:
     return f"{prev.rstrip('？?。')} {stripped}".strip()
 
 
-def _text(message: dict) -> str:
+def message_text(message: dict) -> str:
     """Chat messages may carry content as a string or as Gradio's [{'text': ..., 'type': 'text'}]."""
     content = message.get("content")
     if isinstance(content, list):

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     rerank: Literal["lexical", "none"] | str = "lexical"  # or "ce:MODEL_PATH" for a cross-encoder
     top_k: PositiveInt = 10
     max_question_chars: PositiveInt = 500  # a longer question is refused before any work
+    login_attempts: PositiveInt = 5  # failed logins (per user name, per address) within the window...
+    login_window_seconds: PositiveInt = 300
+    login_lockout_seconds: PositiveInt = 300  # ...lock it out for this long
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None

@@ -15,6 +15,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -253,6 +254,12 @@ def test_a_login_is_required_when_an_auth_file_is_given(browser, sample_store, t
         page.get_by_role("button", name="登录").click()
         expect(page.locator("#chat")).to_be_visible()
         page.context.close()
+        # guessing at speed: five wrong passwords lock the address out, with a Chinese message
+        statuses = [httpx.post(f"{url.rstrip('/')}/login", data={"username": "staff", "password": f"guess{i}"}).status_code
+                    for i in range(6)]
+        assert statuses == [400] * 5 + [429]
+        locked = httpx.post(f"{url.rstrip('/')}/login", data={"username": "staff", "password": "工会-pw-1"})
+        assert locked.status_code == 429 and "分钟后再试" in locked.json()["detail"]
 
 
 def test_gradio_client_asks_through_the_named_ask_endpoint(server):

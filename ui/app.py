@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant import Answer, Assistant, AssistantError, ConfigError, EmptyStoreError, Filters
 from ui import render
 from ui.brief_tab import build_brief_tab
 from ui.feedback import FILE_NAME, FeedbackLog, export_feedback, make_record, summary
+from ui.login_throttle import AddressThrottleMiddleware, LoginThrottle, throttled_check
 from ui.render import Turn
 
 log = logging.getLogger(__name__)
@@ -308,9 +310,14 @@ def launch_app(assistant: Assistant, host: str, port: int,
     `auth` is the login check (see ui.auth.load_checker). Returns the running app: call `.block_thread()`."""
     demo = build_app(assistant)
     warm_up(assistant)
+    s = assistant.settings
+    throttle = LoginThrottle(s.login_attempts, s.login_window_seconds, s.login_lockout_seconds)
+    guarded = throttled_check(auth, throttle) if auth else None
+    app_kwargs = {"middleware": [Middleware(AddressThrottleMiddleware, throttle=throttle)]} if auth else {}
     try:
-        demo.queue().launch(server_name=host, server_port=port, auth=auth, show_error=False, quiet=True,
-                            prevent_thread_lock=True, auth_message="请用工会问答助手的账号登录", **launch_options())
+        demo.queue().launch(server_name=host, server_port=port, auth=guarded, show_error=False, quiet=True,
+                            prevent_thread_lock=True, auth_message="请用工会问答助手的账号登录",
+                            app_kwargs=app_kwargs, **launch_options())
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port} ({exc}); choose another --port") from exc
     return demo

@@ -11,7 +11,7 @@ from importlib import import_module
 from assistant.models import NO_DATE, REFUSAL_PREFIX, Answer, Citation, Filters, Passage, doc_label
 from core.errors import (AssistantError, BinaryFileError, ChromaUnavailableError, ConfigError, DecodeError,
                          EmbedderError, EmbedderMismatchError, EmptyFileError, EmptyStoreError, GoldSetError,
-                         InputError, LLMError, MissingPathError, StoreError, UnsupportedTypeError)
+                         InputError, LLMError, MissingPathError, StoreError, TooLargeError, UnsupportedTypeError)
 from core.numbers import extract_figures, figure_in_text, normalise_figure, same_figure
 
 # Loaded on first use: `assistant --help` and the data classes should not pay for chromadb/langchain imports.
@@ -43,7 +43,7 @@ __all__ = [
     "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
     "pipeline_fingerprint", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",
     "AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError", "BinaryFileError",
-    "DecodeError", "StoreError", "EmptyStoreError", "EmbedderMismatchError",
+    "DecodeError", "TooLargeError", "StoreError", "EmptyStoreError", "EmbedderMismatchError",
     "ChromaUnavailableError", "EmbedderError", "ConfigError", "LLMError", "GoldSetError",
 ]
 

@@ -18,6 +18,7 @@ from assistant.briefing.build import Briefing, build_briefing
 from assistant.config import Settings, load_settings
 from assistant.examples import example_questions
 from assistant.ingestion import IngestReport, ingest_paths
+from ingest.load import InputLimits
 from assistant.library import ArticleCache, StoreLibrary
 from assistant.models import Answer, Filters, Passage
 from assistant.retrieval.hybrid import HybridRetriever
@@ -55,7 +56,9 @@ class Assistant:
 
     # -- documents --
     def ingest(self, paths: list[str | Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
-        report = ingest_paths([str(p) for p in paths], self.store, progress)
+        s = self.settings
+        limits = InputLimits(s.max_file_mb * 2**20, s.max_unpacked_mb * 2**20, s.max_document_chars)
+        report = ingest_paths([str(p) for p in paths], self.store, progress, limits)
         self._articles.clear()
         return report
 

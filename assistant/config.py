@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     rerank: Literal["lexical", "none"] | str = "lexical"  # or "ce:MODEL_PATH" for a cross-encoder
     top_k: PositiveInt = 10
     max_question_chars: PositiveInt = 500  # a longer question is refused before any work
+    max_file_mb: PositiveInt = 50  # ingest refuses a larger file...
+    max_unpacked_mb: PositiveInt = 200  # ...a DOCX that unpacks to more (a zip bomb)...
+    max_document_chars: PositiveInt = 2_000_000  # ...and a document with more text than this
     login_attempts: PositiveInt = 5  # failed logins (per user name, per address) within the window...
     login_window_seconds: PositiveInt = 300
     login_lockout_seconds: PositiveInt = 300  # ...lock it out for this long

@@ -12,7 +12,7 @@ from typing import Callable
 from ingest.chunk import chunk_document
 from ingest.clean import clean_lines, fix_characters, furniture_candidates
 from core.errors import EmptyFileError, InputError
-from ingest.load import content_hash, expand_paths, load_file
+from ingest.load import DEFAULT_LIMITS, InputLimits, content_hash, expand_paths, load_file
 from ingest.metadata import extract_metadata
 from assistant.answering.harvest import sentence_spans
 from core.documents import Document, RawDocument
@@ -40,7 +40,8 @@ class IngestReport:
                 f"rejected {len(self.rejected)} ({self.chunks} chunks written)")
 
 
-def load_changed(files: list[Path], store: VectorStore, report: IngestReport) -> list[tuple[RawDocument, str]]:
+def load_changed(files: list[Path], store: VectorStore, report: IngestReport,
+                 limits: InputLimits = DEFAULT_LIMITS) -> list[tuple[RawDocument, str]]:
     """Raw text and hash of files that are new or changed; unchanged ones are only counted."""
     out = []
     for path in files:
@@ -50,7 +51,7 @@ def load_changed(files: list[Path], store: VectorStore, report: IngestReport) ->
             if store.is_unchanged(str(path), digest):
                 report.unchanged.append(str(path))
                 continue
-            out.append((load_file(path), digest))
+            out.append((load_file(path, limits), digest))
         except InputError as exc:
             report.rejected.append(exc)
         except OSError as exc:
@@ -80,8 +81,8 @@ def describe(raw: RawDocument, fixed: str, digest: str, common: frozenset[str]) 
     )
 
 
-def ingest_paths(paths: list[str], store: VectorStore,
-                 progress: Callable[[int, int], None] | None = None) -> IngestReport:
+def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, int], None] | None = None,
+                 limits: InputLimits = DEFAULT_LIMITS) -> IngestReport:
     """Ingest files, folders and globs; one bad file never stops the others.
 
     progress(done_chunks, total_chunks) is called as embedding proceeds.
@@ -89,7 +90,7 @@ def ingest_paths(paths: list[str], store: VectorStore,
     report = IngestReport()
     files, missing = expand_paths([str(p) for p in paths])
     report.rejected.extend(missing)
-    loaded = load_changed(files, store, report)
+    loaded = load_changed(files, store, report, limits)
     fixed = {raw.source: fix_characters(raw.text) for raw, _ in loaded}  # the costly half of cleaning, once
     candidates = {source: furniture_candidates(text) for source, text in fixed.items()}
     common = common_lines(candidates, store)

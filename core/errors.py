@@ -6,7 +6,8 @@ AssistantError                 base: a user-facing problem, printed as one line,
 │   ├── UnsupportedTypeError   the file extension has no loader
 │   ├── EmptyFileError         no text after cleaning
 │   ├── BinaryFileError        the bytes are not text
-│   └── DecodeError            no encoding decodes the bytes
+│   ├── DecodeError            no encoding decodes the bytes
+│   └── TooLargeError          over a size limit (file, unpacked, characters): split it
 ├── StoreError                 the vector store cannot be used as asked
 │   ├── EmptyStoreError        no documents yet: run `assistant ingest` first
 │   ├── EmbedderMismatchError  the collection was built with another embedder
@@ -53,6 +54,10 @@ class DecodeError(InputError):
     pass
 
 
+class TooLargeError(InputError):
+    pass
+
+
 class StoreError(AssistantError):
     pass
 
@@ -85,3 +90,9 @@ class GoldSetError(AssistantError):
     def __init__(self, path: str | Path, line: int, field: str, reason: str):
         self.path, self.line, self.field = str(path), line, field
         super().__init__(f"{path}:{line}: field '{field}': {reason}")
+
+
+__all__ = ["AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError",
+           "BinaryFileError", "DecodeError", "TooLargeError", "StoreError", "EmptyStoreError",
+           "EmbedderMismatchError", "ChromaUnavailableError", "EmbedderError", "ConfigError", "LLMError",
+           "GoldSetError"]

@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +35,7 @@ from core.errors import (
     EmptyFileError,
     InputError,
     MissingPathError,
+    TooLargeError,
     UnsupportedTypeError,
 )
 from core.documents import RawDocument
@@ -148,20 +150,57 @@ def _check_suffix(path: Path) -> None:
 # ---------------------------------------------------------------- reading files
 
 
-def load_file(path: str | Path) -> RawDocument:
+@dataclass(frozen=True)
+class InputLimits:
+    """Sizes no newsroom article reaches; past them a file is refused before it can exhaust memory or time."""
+
+    max_file_bytes: int = 50 * 2**20  # as stored on disk
+    max_unpacked_bytes: int = 200 * 2**20  # a DOCX's zip entries, uncompressed (zip bombs)
+    max_document_chars: int = 2_000_000  # the text after decoding and extraction
+
+
+DEFAULT_LIMITS = InputLimits()
+
+
+def load_file(path: str | Path, limits: InputLimits = DEFAULT_LIMITS) -> RawDocument:
     """Read one file into a RawDocument, or raise an InputError saying what to do about it."""
     path = Path(path)
     _check_file(path)
     _check_suffix(path)
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise TooLargeError(path, f"文件有 {_mb(size)}，超过上限 {_mb(limits.max_file_bytes)}（设置项 max_file_mb）；"
+                                  "请拆分成单篇文章后再导入")
     data = _read_bytes(path)
     if not data:
         raise EmptyFileError(path, "the file is empty; add text or leave it out")
     loader, empty_reason = _FORMATS[path.suffix.lower()]
+    if path.suffix.lower() == ".docx":
+        _check_unpacked(data, path, limits)
     extracted = loader(data, path)
     text = _LINE_BREAKS.sub("\n", extracted.text)
     if not text.strip():
         raise EmptyFileError(path, empty_reason)
+    if len(text) > limits.max_document_chars:
+        raise TooLargeError(path, f"解码后有 {len(text)} 个字符，超过上限 {limits.max_document_chars}（设置项 "
+                                  "max_document_chars）；请拆分成单篇文章后再导入")
     return RawDocument(source=str(path), text=text, encoding=extracted.encoding, meta=extracted.meta)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f} MB"
+
+
+def _check_unpacked(data: bytes, path: Path, limits: InputLimits) -> None:
+    """A DOCX is a zip: its entries' declared sizes are summed before anything is extracted."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip at all: the DOCX loader says so
+    if unpacked > limits.max_unpacked_bytes:
+        raise TooLargeError(path, f"解压后有 {_mb(unpacked)}，超过上限 {_mb(limits.max_unpacked_bytes)}（设置项 "
+                                  "max_unpacked_mb）；这可能是压缩炸弹，已拒绝")
 
 
 def content_hash(path: str | Path) -> str:

@@ -31,13 +31,14 @@ class IngestReport:
     ingested: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[InputError] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): hidden, symlinked, unsupported
     chunks: int = 0
     embedded: int = 0  # chunks that went through the model (the rest came from the cache)
     embed_seconds: float = 0.0
 
     def summary(self) -> str:
         return (f"ingested {len(self.ingested)}, unchanged {len(self.unchanged)}, "
-                f"rejected {len(self.rejected)} ({self.chunks} chunks written)")
+                f"rejected {len(self.rejected)}, skipped {len(self.skipped)} ({self.chunks} chunks written)")
 
 
 def load_changed(files: list[Path], store: VectorStore, report: IngestReport,
@@ -88,7 +89,7 @@ def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, 
     progress(done_chunks, total_chunks) is called as embedding proceeds.
     """
     report = IngestReport()
-    files, missing = expand_paths([str(p) for p in paths])
+    files, missing, report.skipped = expand_paths([str(p) for p in paths])
     report.rejected.extend(missing)
     loaded = load_changed(files, store, report, limits)
     fixed = {raw.source: fix_characters(raw.text) for raw, _ in loaded}  # the costly half of cleaning, once

@@ -51,6 +51,8 @@ def ingest(paths, store, chroma_url, embedder, quiet):
         bar.close()
     for err in report.rejected:
         click.echo(f"rejected: {err}", err=True)
+    for path, reason in report.skipped:
+        click.echo(f"skipped: {path}: {reason}", err=True)
     click.echo(report.summary())
     sys.exit(1 if report.rejected else 0)
 

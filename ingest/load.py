@@ -71,19 +71,21 @@ class _Extracted:
 # ---------------------------------------------------------------- finding files
 
 
-def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError]]:
+def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputError], list[tuple[str, str]]]:
     """Files to ingest from files, folders (recursive) and globs, in order, without duplicates.
 
-    Inside folders and glob matches, hidden entries and unsupported types are skipped silently;
-    a path or glob that matches nothing, a file named explicitly with an unsupported type, and a
-    folder or glob with no supported file at all become errors in the second list.
+    Returns (files, errors, skipped). Inside folders and glob matches, hidden entries, symlinked folders
+    (they may loop) and unsupported types are skipped, each listed in `skipped` with its reason; a path or
+    glob that matches nothing, a file named explicitly with an unsupported type, and a folder or glob with
+    no supported file at all become errors.
     """
     files: list[Path] = []
     errors: list[InputError] = []
+    skipped: list[tuple[str, str]] = []
     seen: set[Path] = set()
     for given in paths:
         try:
-            found = _expand_one(os.fspath(given))
+            found = _expand_one(os.fspath(given), skipped)
         except InputError as error:
             errors.append(error)
             continue
@@ -92,14 +94,14 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[InputErr
             if identity not in seen:
                 seen.add(identity)
                 files.append(path)
-    return files, errors
+    return files, errors, skipped
 
 
-def _expand_one(given: str) -> list[Path]:
+def _expand_one(given: str, skipped: list[tuple[str, str]]) -> list[Path]:
     """The files one command-line argument stands for."""
     path = Path(given).expanduser()
     if path.is_dir():
-        return _supported(_walk(path), given)
+        return _supported(_walk(path, skipped), given, skipped)
     if path.exists() or not _GLOB_MAGIC.search(given):
         _check_file(path)
         _check_suffix(path)
@@ -107,27 +109,35 @@ def _expand_one(given: str) -> list[Path]:
     matches = [Path(m) for m in sorted(glob.glob(os.path.expanduser(given), recursive=True))]
     if not matches:
         raise MissingPathError(given, _MISSING)
-    return _supported([f for m in matches for f in (_walk(m) if m.is_dir() else [m])], given)
+    return _supported([f for m in matches for f in (_walk(m, skipped) if m.is_dir() else [m])], given, skipped)
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Files under a folder, recursively, sorted, skipping hidden files and folders."""
+def _walk(folder: Path, skipped: list[tuple[str, str]]) -> list[Path]:
+    """Files under a folder, recursively, sorted; hidden entries and symlinked folders are skipped."""
     found: list[Path] = []
     for root, dirs, names in os.walk(folder):
+        for d in sorted(dirs):
+            if d.startswith("."):
+                skipped.append((str(Path(root) / d), "隐藏文件夹，未导入"))
+            elif (Path(root) / d).is_symlink():  # os.walk does not follow it: a link may loop back
+                skipped.append((str(Path(root) / d), "符号链接的文件夹，未进入（可能造成循环）；请直接导入它指向的文件夹"))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
+        for n in sorted(names):
+            if n.startswith("."):
+                skipped.append((str(Path(root) / n), "隐藏文件，未导入"))
+            else:
+                found.append(Path(root) / n)
     return found
 
 
-def _supported(paths: list[Path], given: str) -> list[Path]:
-    """The files with a supported suffix; the others are only counted in the debug log."""
+def _supported(paths: list[Path], given: str, skipped: list[tuple[str, str]]) -> list[Path]:
+    """The files with a supported suffix; the others are listed as skipped."""
     kept = [p for p in paths if p.suffix.lower() in SUPPORTED_SUFFIXES]
     if not kept:
         if paths:
             raise UnsupportedTypeError(given, f"none of its {len(paths)} file(s) has a supported type; {_CONVERT}")
         raise InputError(given, "no files in it; check the path")
-    if len(kept) < len(paths):
-        logger.debug("skipped %d unsupported file(s) in %s", len(paths) - len(kept), given)
+    skipped.extend((str(p), f"不支持的文件类型 {p.suffix or '（无扩展名）'}，未导入") for p in paths if p not in kept)
     return kept
 
 

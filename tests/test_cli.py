@@ -44,7 +44,7 @@ def test_ingest_reports_each_bad_file_and_exits_1(warm_store, tmp_path):
     assert len(rejected) == 3
     for name in ("empty.txt", "note.rtf", "nope.txt"):
         assert any(name in line for line in rejected)
-    assert "ingested 1, unchanged 0, rejected 3" in out.stdout
+    assert "ingested 1, unchanged 0, rejected 3, skipped 0" in out.stdout
     assert "Traceback" not in out.stderr
 
 

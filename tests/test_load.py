@@ -196,7 +196,7 @@ def test_empty_file_is_rejected(name):
 
 
 def test_unsupported_type_is_rejected_with_supported_list():
-    files, errors = expand_paths([str(TREE / "logo.png")])
+    files, errors, _ = expand_paths([str(TREE / "logo.png")])
     assert files == []
     [error] = errors
     assert isinstance(error, UnsupportedTypeError)
@@ -208,14 +208,14 @@ def test_unsupported_type_is_rejected_with_supported_list():
 
 def test_missing_path_is_reported():
     missing, no_match = str(DATA / "no-such-file.txt"), str(DATA / "nowhere" / "*.txt")
-    files, errors = expand_paths([missing, no_match])
+    files, errors, _ = expand_paths([missing, no_match])
     assert files == []
     assert [(type(e), e.path) for e in errors] == [(MissingPathError, missing), (MissingPathError, no_match)]
     assert all(e.reason == "no such file or directory; check the path" for e in errors)
 
 
 def test_directory_is_walked_recursively():
-    files, errors = expand_paths([str(TREE)])
+    files, errors, _ = expand_paths([str(TREE)])
     assert errors == []  # logo.png inside the folder is skipped silently
     assert files == [TREE / "a.txt", TREE / "sub" / "b.md", TREE / "sub" / "deeper" / "c.txt"]
 
@@ -223,7 +223,7 @@ def test_directory_is_walked_recursively():
 def test_folder_without_supported_files_is_reported(tmp_path):
     (tmp_path / "会议纪要.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     (tmp_path / "empty").mkdir()
-    files, errors = expand_paths([str(tmp_path), str(tmp_path / "empty")])
+    files, errors, _ = expand_paths([str(tmp_path), str(tmp_path / "empty")])
     assert files == []
     assert [type(e) for e in errors] == [UnsupportedTypeError, InputError]
     assert ".docx" in errors[0].reason
@@ -231,20 +231,20 @@ def test_folder_without_supported_files_is_reported(tmp_path):
 
 
 def test_glob_is_expanded():
-    files, errors = expand_paths([str(TREE / "**" / "*.txt")])
+    files, errors, _ = expand_paths([str(TREE / "**" / "*.txt")])
     assert errors == []
     assert files == [TREE / "a.txt", TREE / "sub" / "deeper" / "c.txt"]
 
 
 def test_duplicate_paths_are_listed_once():
-    files, _ = expand_paths([str(TREE / "a.txt"), str(TREE), str(TREE / "sub" / ".." / "a.txt")])
+    files, _, _ = expand_paths([str(TREE / "a.txt"), str(TREE), str(TREE / "sub" / ".." / "a.txt")])
     assert files == [TREE / "a.txt", TREE / "sub" / "b.md", TREE / "sub" / "deeper" / "c.txt"]
 
 
 def test_source_is_the_path_as_given(monkeypatch):
     monkeypatch.chdir(DATA)
     assert load_file("gbk.txt").source == "gbk.txt"
-    files, _ = expand_paths(["tree"])
+    files, _, _ = expand_paths(["tree"])
     assert [load_file(f).source for f in files] == ["tree/a.txt", "tree/sub/b.md", "tree/sub/deeper/c.txt"]
 
 
@@ -259,3 +259,17 @@ def test_content_hash_is_sha256_of_raw_bytes(tmp_path):
     copy = shutil.copy(gbk, tmp_path / "copy.txt")
     assert content_hash(copy) == content_hash(gbk)
     assert content_hash(DATA / "utf8.txt") != content_hash(gbk)  # same text, other bytes
+
+
+def test_a_folder_lists_what_it_skipped_and_why(tmp_path):
+    (tmp_path / "a.txt").write_text("宜昌市总工会开展送温暖活动。", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("隐藏", encoding="utf-8")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.md").write_text("# 标题\n正文。", encoding="utf-8")
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)  # a folder linking back up
+    files, errors, skipped = expand_paths([str(tmp_path)])
+    assert [f.name for f in files] == ["a.txt", "b.md"] and errors == []
+    reasons = {Path(p).name: why for p, why in skipped}
+    assert set(reasons) == {".hidden.txt", "logo.png", "loop"}
+    assert "隐藏" in reasons[".hidden.txt"] and ".png" in reasons["logo.png"] and "循环" in reasons["loop"]

@@ -427,6 +427,9 @@ def decode_bytes(data: bytes, path: str | Path, hint: str | None = None) -> tupl
             return text, codecs.lookup(encoding).name
     if _looks_binary(data):
         raise BinaryFileError(path, "binary data, not text; convert it to .txt, .docx or .pdf, or leave it out")
+    mixed = _decode_by_line(data, path)
+    if mixed is not None:
+        return mixed, "utf-8+gb18030"
     # A few damaged bytes (a cut-off download, one bad sector) should not cost the whole article.
     for encoding in ("utf-8", "gb18030"):
         text = data.decode(encoding, errors="replace")
@@ -435,6 +438,29 @@ def decode_bytes(data: bytes, path: str | Path, hint: str | None = None) -> tupl
             logger.warning("%s: %d undecodable byte sequence(s) replaced with U+FFFD", path, damaged)
             return text, encoding
     raise DecodeError(path, "cannot tell the text encoding; re-save the file as UTF-8")
+
+
+def _decode_by_line(data: bytes, path: str | Path) -> str | None:
+    """A file pasted together from UTF-8 and GBK parts (each line is one or the other): decoded line by line,
+    the GBK lines named in the log; None unless both kinds occur and every line decodes."""
+    lines, gbk = [], []
+    for no, raw in enumerate(data.split(b"\n"), 1):
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                lines.append(raw.decode(encoding))
+            except UnicodeDecodeError:
+                continue
+            if encoding != "utf-8":
+                gbk.append(no)
+            break
+        else:
+            return None
+    text = "\n".join(lines)
+    if not gbk or len(gbk) == len(lines) or not _looks_like_text(text, trusted=False):
+        return None
+    shown = "、".join(map(str, gbk[:10])) + ("…" if len(gbk) > 10 else "")
+    logger.warning("%s: 文件混用了 UTF-8 和 GBK 编码，已逐行解码；按 GBK 解码的行：%s", path, shown)
+    return text
 
 
 def _candidates(data: bytes, hint: str | None) -> Iterator[tuple[str, bytes, bool]]:

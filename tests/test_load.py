@@ -273,3 +273,13 @@ def test_a_folder_lists_what_it_skipped_and_why(tmp_path):
     reasons = {Path(p).name: why for p, why in skipped}
     assert set(reasons) == {".hidden.txt", "logo.png", "loop"}
     assert "隐藏" in reasons[".hidden.txt"] and ".png" in reasons["logo.png"] and "循环" in reasons["loop"]
+
+
+def test_a_file_mixing_utf8_and_gbk_lines_keeps_all_its_text(tmp_path, caplog):
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("南通市总工会开展“夏送清凉”专项行动。\n".encode("utf-8")
+                     + "累计投入资金326万元，慰问户外劳动者5.2万人次。\n".encode("gbk")
+                     + "全市314家工会户外劳动者服务站点延时开放。".encode("utf-8"))
+    doc = load_file(path)
+    assert "夏送清凉" in doc.text and "326万元" in doc.text and "314家" in doc.text and "\ufffd" not in doc.text
+    assert doc.encoding == "utf-8+gb18030" and "按 GBK 解码的行：2" in caplog.text

@@ -26,6 +26,7 @@ from assistant.retrieval.rerank import RERANKERS
 from core.errors import EmptyStoreError
 from core.text import clean_input
 from vectorstore.catalog import DocumentRow
+from vectorstore.doctor import Problem, check_store
 from vectorstore.store import VectorStore
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,11 @@ class Assistant:
 
     def stats(self) -> dict:
         return self.store.stats()
+
+    def check_store(self, repair: bool = False) -> list[Problem]:
+        """Chroma, catalog, keyword index and embedding cache checked against each other (and repaired)."""
+        self._articles.clear()
+        return check_store(self.store, repair)
 
     def example_questions(self, limit: int = 5) -> list[str]:
         """Questions drawn from the stored articles that this assistant answers (recomputed when documents change)."""

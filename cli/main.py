@@ -71,6 +71,20 @@ def stats(store, chroma_url, embedder, as_json):
             click.echo(f"{k}: {v}")
 
 
+@main.command()
+@store_options
+@click.option("--repair", is_flag=True, help="repair what is found (re-embed lost vectors, clear interrupted work)")
+@friendly_errors
+def doctor(store, chroma_url, embedder, repair):
+    """Check Chroma, catalog, keyword index and embedding cache against each other."""
+    problems = make_assistant(store, chroma_url, embedder).check_store(repair=repair)
+    for p in problems:
+        click.echo(f"{'已修复' if p.repaired else '问题'}：{p.message}")
+    if not problems:
+        click.echo("存储一致：没有发现问题")
+    sys.exit(1 if any(not p.repaired for p in problems) else 0)
+
+
 @main.command(name="list")
 @store_options
 @click.option("--json", "as_json", is_flag=True)

@@ -296,9 +296,11 @@ def launch_options() -> dict:
 
 
 def warm_up(assistant: Assistant) -> None:
-    """Load the embedder and keyword index before serving: the first question is not slow, and
-    concurrent first requests never race to initialise the store."""
+    """Check the store (problems are logged: an ingest running in another process may look interrupted, so
+    repairing is left to `assistant doctor --repair`), and load the embedder and keyword index before
+    serving: the first question is not slow, and concurrent first requests never race to initialise the store."""
     try:
+        assistant.check_store()
         assistant.retrieve("工会", k=1)
     except AssistantError as exc:  # an empty store: nothing to warm
         log.info("warm-up skipped: %s", exc)

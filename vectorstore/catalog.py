@@ -124,6 +124,11 @@ class Catalog:
                  m["edition"], doc.text, len(chunks), time.time()),
             )
 
+    def mark_removing(self, source: str) -> None:
+        """Before a document's vectors are deleted: it stops being served, and a kill is repaired later."""
+        with self._lock, self._db:
+            self._db.execute("UPDATE documents SET status = 'removing' WHERE source = ?", (source,))
+
     def remove_document(self, source: str) -> None:
         with self._lock, self._db:
             self._delete_chunks(source)
@@ -215,6 +220,35 @@ class Catalog:
         sql += " ORDER BY score DESC LIMIT ?"
         with self._lock:
             return [(r[0], float(r[1])) for r in self._db.execute(sql, [*params, k])]
+
+    # -- health (see vectorstore/doctor.py) --
+    def integrity_ok(self) -> bool:
+        with self._lock:
+            return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def keyword_mismatches(self) -> list[str]:
+        """Sources whose chunks and keyword rows differ ("" for keyword rows of no chunk)."""
+        with self._lock:
+            missing = self._db.execute(
+                "SELECT DISTINCT source FROM chunks WHERE id NOT IN (SELECT id FROM chunks_fts)").fetchall()
+            stray = self._db.execute(
+                "SELECT COUNT(*) FROM chunks_fts WHERE id NOT IN (SELECT id FROM chunks)").fetchone()[0]
+        return [r[0] for r in missing] + ([""] if stray else [])
+
+    def reindex_keywords(self, source: str) -> None:
+        """Rebuild a document's keyword rows from its chunks ("": drop rows no chunk owns)."""
+        with self._lock, self._db:
+            self._df.clear()
+            if not source:
+                self._db.execute("DELETE FROM chunks_fts WHERE id NOT IN (SELECT id FROM chunks)")
+                return
+            row = self._db.execute("SELECT title, date FROM documents WHERE source = ?", (source,)).fetchone()
+            meta = {"title": row[0] or "", "date": row[1] or ""} if row else {}
+            chunks = self._db.execute('SELECT id, source, text, start, "end", idx FROM chunks WHERE source = ?',
+                                      (source,)).fetchall()
+            self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
+            self._db.executemany("INSERT INTO chunks_fts (tokens, id) VALUES (?, ?)",
+                                 [(" ".join(tokenize(Chunk(*c, metadata=meta).embedding_text())), c[0]) for c in chunks])
 
     def close(self) -> None:
         self._db.close()

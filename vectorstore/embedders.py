@@ -118,6 +118,14 @@ class EmbeddingCache:
                 found.update((h, np.frombuffer(v, dtype=np.float32)) for h, v in rows)
         return found
 
+    def integrity_ok(self) -> bool:
+        with self._lock:
+            return self._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def clear(self) -> None:
+        with self._lock, self._db:
+            self._db.execute("DELETE FROM vectors")
+
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
         with self._lock, self._db:
             self._db.executemany(

@@ -100,8 +100,11 @@ class VectorStore:
         self.catalog.commit_document(doc, chunks, furniture)
 
     def remove(self, source: str) -> bool:
+        """Mark, delete the vectors, drop the rows: a kill at any point leaves a document that is not served
+        and that `assistant doctor --repair` or the next ingest of it finishes."""
         if self.catalog.document(source) is None:
             return False
+        self.catalog.mark_removing(source)
         ids = self._chroma_ids(source)
         if ids:
             self.collection.delete(ids=sorted(ids))

@@ -56,7 +56,7 @@ def load_changed(files: list[Path], store: VectorStore, report: IngestReport,
         except InputError as exc:
             report.rejected.append(exc)
         except OSError as exc:
-            report.rejected.append(InputError(path, f"cannot read file ({exc.strerror or exc})"))
+            report.rejected.append(InputError(path, "无法读取；请检查文件和磁盘"))
     return out
 
 

@@ -167,6 +167,8 @@ def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answer
 
     if bool(question) == bool(batch):
         raise click.UsageError("give either a QUESTION or --batch FILE.jsonl")
+    if question is not None and not question.strip():
+        raise ConfigError("问题是空的：请输入要查询的问题，例如 assistant ask \"什邡市总工会建了多少家新就业形态工会？\"")
     a = make_assistant(store, chroma_url, embedder, retriever=retriever, answerer=answerer)
     keys = tuple(a.source_key(s) for s in sources)
     unknown = [s for s in sources if not a.has_document(s)]

@@ -46,9 +46,9 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 
-_MISSING = "no such file or directory; check the path"
-_CONVERT = f"convert to one of {', '.join(SUPPORTED_SUFFIXES)}"
-_FOLDER = "is a folder, not a file; pass the folder itself to read the files in it"
+_MISSING = "找不到这个文件或文件夹；请检查路径"
+_CONVERT = f"请转换成以下格式之一：{'、'.join(SUPPORTED_SUFFIXES)}"
+_FOLDER = "这是文件夹，不是文件；直接导入文件夹即可读取其中的文件"
 _GLOB_MAGIC = re.compile(r"[*?[]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
 _SAMPLE_CHARS = 20_000  # enough to judge an encoding; keeps huge files fast
@@ -135,8 +135,8 @@ def _supported(paths: list[Path], given: str, skipped: list[tuple[str, str]]) ->
     kept = [p for p in paths if p.suffix.lower() in SUPPORTED_SUFFIXES]
     if not kept:
         if paths:
-            raise UnsupportedTypeError(given, f"none of its {len(paths)} file(s) has a supported type; {_CONVERT}")
-        raise InputError(given, "no files in it; check the path")
+            raise UnsupportedTypeError(given, f"其中 {len(paths)} 个文件都不是支持的类型；{_CONVERT}")
+        raise InputError(given, "里面没有文件；请检查路径")
     skipped.extend((str(p), f"不支持的文件类型 {p.suffix or '（无扩展名）'}，未导入") for p in paths if p not in kept)
     return kept
 
@@ -148,13 +148,13 @@ def _check_file(path: Path) -> None:
     if not path.exists():
         raise MissingPathError(path, _MISSING)
     if not path.is_file():
-        raise InputError(path, "not a regular file (device, pipe or socket); pass a file or a folder")
+        raise InputError(path, "不是普通文件（设备、管道或套接字）；请导入文件或文件夹")
 
 
 def _check_suffix(path: Path) -> None:
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         kind = f"'{path.suffix}'" if path.suffix else "(no extension)"
-        raise UnsupportedTypeError(path, f"unsupported file type {kind}; {_CONVERT}")
+        raise UnsupportedTypeError(path, f"不支持的文件类型 {kind}；{_CONVERT}")
 
 
 # ---------------------------------------------------------------- reading files
@@ -183,7 +183,7 @@ def load_file(path: str | Path, limits: InputLimits = DEFAULT_LIMITS) -> RawDocu
                                   "请拆分成单篇文章后再导入")
     data = _read_bytes(path)
     if not data:
-        raise EmptyFileError(path, "the file is empty; add text or leave it out")
+        raise EmptyFileError(path, "文件是空的；请加入正文或不要导入它")
     loader, empty_reason = _FORMATS[path.suffix.lower()]
     if path.suffix.lower() == ".docx":
         _check_unpacked(data, path, limits)
@@ -236,8 +236,8 @@ def _unreadable(path: Path, error: OSError) -> InputError:
     if isinstance(error, IsADirectoryError):
         return InputError(path, _FOLDER)
     if isinstance(error, PermissionError):
-        return InputError(path, "permission denied; make the file readable (chmod +r) or run as its owner")
-    return InputError(path, f"cannot be read ({error.strerror or error}); check the file and the disk")
+        return InputError(path, "没有读取权限；请让文件可读（chmod +r）或以文件所有者运行")
+    return InputError(path, "无法读取；请检查文件和磁盘")
 
 
 def _load_text(data: bytes, path: Path) -> _Extracted:
@@ -261,8 +261,9 @@ def _load_docx(data: bytes, path: Path) -> _Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises zip, XML, KeyError... for damaged files alike
+        logger.info("%s: python-docx: %r", path, error)  # for diagnosis; the user gets what to do
         raise InputError(
-            path, f"could not be opened as DOCX ({error}); re-save it from Word or WPS as .docx"
+            path, "无法作为 DOCX 打开（文件可能已损坏）；请用 Word 或 WPS 另存为 .docx 后再导入"
         ) from error
     lines: list[str] = []
     for block in document.iter_inner_content():
@@ -287,15 +288,16 @@ def _load_pdf(data: bytes, path: Path) -> _Extracted:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError(path, "the PDF is password-protected; remove the password and ingest it again")
+            raise InputError(path, "PDF 设有密码；请去掉密码后再导入")
         pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata
         meta = {"title": info.title, "author": info.author} if info else {}
     except InputError:
         raise
     except Exception as error:  # pypdf raises many exception types on damaged files
+        logger.info("%s: pypdf: %r", path, error)
         raise InputError(
-            path, f"could not be opened as PDF ({error}); re-export or re-download the PDF"
+            path, "无法作为 PDF 打开（文件可能已损坏）；请重新导出或重新下载该 PDF"
         ) from error
     text = "\n".join(pages)
     if _visible_chars(text) < _PDF_MIN_CHARS_PER_PAGE * max(len(pages), 1):
@@ -344,8 +346,8 @@ def _visible_chars(text: str) -> int:
     return sum(not ch.isspace() for ch in text)
 
 
-_WHITESPACE_ONLY = "contains only whitespace; add text or leave it out"
-_NO_ARTICLE = "no article text found in the page; save the article page itself, not a script-only shell"
+_WHITESPACE_ONLY = "只有空白字符；请加入正文或不要导入它"
+_NO_ARTICLE = "网页里没有找到文章正文；请保存文章页面本身，而不是只有脚本的外壳页面"
 # suffix -> (loader, reason given when it finds no text)
 _FORMATS: dict[str, tuple[Callable[[bytes, Path], _Extracted], str]] = {
     ".txt": (_load_text, _WHITESPACE_ONLY),
@@ -353,8 +355,8 @@ _FORMATS: dict[str, tuple[Callable[[bytes, Path], _Extracted], str]] = {
     ".markdown": (_load_markdown, _WHITESPACE_ONLY),
     ".html": (_load_html, _NO_ARTICLE),
     ".htm": (_load_html, _NO_ARTICLE),
-    ".docx": (_load_docx, "the document has no text; add text or leave it out"),
-    ".pdf": (_load_pdf, "no text layer (scanned PDF?); run OCR first"),
+    ".docx": (_load_docx, "文档里没有文字；请加入正文或不要导入它"),
+    ".pdf": (_load_pdf, "PDF 没有文字层（可能是扫描件）；请先做文字识别（OCR）"),
 }
 
 
@@ -426,7 +428,7 @@ def decode_bytes(data: bytes, path: str | Path, hint: str | None = None) -> tupl
         if _looks_like_text(text, trusted):
             return text, codecs.lookup(encoding).name
     if _looks_binary(data):
-        raise BinaryFileError(path, "binary data, not text; convert it to .txt, .docx or .pdf, or leave it out")
+        raise BinaryFileError(path, "这是二进制数据，不是文本；请转换成 .txt、.docx 或 .pdf，或不要导入它")
     mixed = _decode_by_line(data, path)
     if mixed is not None:
         return mixed, "utf-8+gb18030"
@@ -437,7 +439,7 @@ def decode_bytes(data: bytes, path: str | Path, hint: str | None = None) -> tupl
         if damaged <= max(1, len(text) // 1000) and _looks_like_text(text, trusted=False):
             logger.warning("%s: %d undecodable byte sequence(s) replaced with U+FFFD", path, damaged)
             return text, encoding
-    raise DecodeError(path, "cannot tell the text encoding; re-save the file as UTF-8")
+    raise DecodeError(path, "无法识别文本编码；请把文件另存为 UTF-8")
 
 
 def _decode_by_line(data: bytes, path: str | Path) -> str | None:

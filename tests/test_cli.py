@@ -172,7 +172,7 @@ def test_bad_filters_are_named(sample_store):
 
 def test_empty_question_is_a_clear_error(sample_store):
     out = run("ask", "   ", "--store", str(sample_store))
-    assert out.returncode != 0 and "empty" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode != 0 and "问题是空的" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_store_that_is_a_file_is_a_clear_error(tmp_path):

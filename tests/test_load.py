@@ -161,30 +161,30 @@ def test_pdf_text_layer_is_read():
 
 
 def test_scanned_pdf_without_text_is_rejected():
-    with pytest.raises(EmptyFileError, match=r"no text layer \(scanned PDF\?\); run OCR first"):
+    with pytest.raises(EmptyFileError, match="PDF 没有文字层.*OCR"):
         load_file(DATA / "scanned.pdf")
 
 
 def test_corrupt_docx_is_reported():
-    with pytest.raises(InputError, match="could not be opened as DOCX") as caught:
+    with pytest.raises(InputError, match="无法作为 DOCX 打开.*另存为 .docx") as caught:
         load_file(DATA / "corrupt.docx")
     assert caught.value.path.endswith("corrupt.docx")
 
 
 def test_corrupt_pdf_is_reported():
-    with pytest.raises(InputError, match="could not be opened as PDF") as caught:
+    with pytest.raises(InputError, match="无法作为 PDF 打开") as caught:
         load_file(DATA / "corrupt.pdf")
     assert caught.value.path.endswith("corrupt.pdf")
 
 
 def test_binary_file_is_rejected():
-    with pytest.raises(BinaryFileError, match="binary data, not text"):
+    with pytest.raises(BinaryFileError, match="二进制数据，不是文本"):
         load_file(DATA / "binary.txt")
 
 
 def test_random_high_bytes_are_not_decoded_as_gb18030():
     # Every byte pair is valid GB18030, so only the plausibility check stops the garbage.
-    with pytest.raises(DecodeError, match="re-save the file as UTF-8"):
+    with pytest.raises(DecodeError, match="另存为 UTF-8"):
         load_file(DATA / "noise.txt")
 
 
@@ -211,7 +211,7 @@ def test_missing_path_is_reported():
     files, errors, _ = expand_paths([missing, no_match])
     assert files == []
     assert [(type(e), e.path) for e in errors] == [(MissingPathError, missing), (MissingPathError, no_match)]
-    assert all(e.reason == "no such file or directory; check the path" for e in errors)
+    assert all(e.reason == "找不到这个文件或文件夹；请检查路径" for e in errors)
 
 
 def test_directory_is_walked_recursively():
@@ -227,7 +227,7 @@ def test_folder_without_supported_files_is_reported(tmp_path):
     assert files == []
     assert [type(e) for e in errors] == [UnsupportedTypeError, InputError]
     assert ".docx" in errors[0].reason
-    assert errors[1].reason == "no files in it; check the path"
+    assert errors[1].reason == "里面没有文件；请检查路径"
 
 
 def test_glob_is_expanded():
@@ -249,7 +249,7 @@ def test_source_is_the_path_as_given(monkeypatch):
 
 
 def test_folder_named_as_a_file_is_reported():
-    with pytest.raises(InputError, match="is a folder, not a file"):
+    with pytest.raises(InputError, match="这是文件夹，不是文件"):
         load_file(TREE)
 
 

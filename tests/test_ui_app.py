@@ -103,7 +103,7 @@ def test_uploads_are_kept_under_the_store_and_bad_files_are_named(warm_store, tm
     app = ChatApp(Assistant(store=warm_store), FeedbackLog(tmp_path / "fb.jsonl"))
     report, cleared, examples, sources, table, picker, stats = app.ingest(
         [str(UI_DATA / "测试县职工书屋.txt"), str(UI_DATA / "notes.xyz")], progress=no_progress)
-    assert "已导入</span><b>测试县职工书屋.txt" in report and "notes.xyz</b>：unsupported file type" in report
+    assert "已导入</span><b>测试县职工书屋.txt" in report and "notes.xyz</b>：不支持的文件类型" in report
     assert cleared is None and "测试县总工会推进职工书屋建设" in table
     uploaded = str(warm_store / "uploads" / "测试县职工书屋.txt")
     assert [value for _, value in picker["choices"]] == [uploaded]

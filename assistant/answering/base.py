@@ -45,10 +45,10 @@ def _extractive(_argument: str, _settings, policy) -> Answerer:
     return ExtractiveAnswerer(policy)
 
 
-def _llm(_argument: str, settings, _policy) -> Answerer:
+def _llm(_argument: str, settings, policy) -> Answerer:
     from assistant.answering.llm import LLMAnswerer  # deferred: loads langchain's prompt stack
 
-    return LLMAnswerer(settings)
+    return LLMAnswerer(settings, policy)
 
 
 ANSWERERS: Registry[Answerer] = Registry("answerer")

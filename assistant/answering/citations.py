@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass
 
 from assistant.models import REFUSAL_PREFIX, Citation, Passage
+from core.names import place_stem, question_entities
 from core.numbers import extract_figures, figure_in_text
+from core.synonyms import alternatives
+from core.text import tokenize
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _OVER, _UNDER, _ABOUT = ("超", "余", "以上", "多", "逾"), ("近", "不足", "接近"), ("约", "左右", "上下")
@@ -51,6 +54,22 @@ def unsupported_figures(claim: str, quotes: list[str]) -> list[str]:
             missing.append(f.raw)
     compact = re.sub(r"\s+", "", joined)
     missing += [m for m in _LITERAL.findall(claim) if re.sub(r"\s+", "", m) not in compact]
+    return missing
+
+
+_LATIN = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.]+|[A-Za-z][A-Za-z0-9]+")
+
+
+def unsupported_content(claim: str, source: str, min_share: float) -> list[str]:
+    """What a claim says that its cited passage does not: a URL, e-mail or Latin word, a name (place,
+    union, person) not found there, or too few of its content words (with their synonyms) found there."""
+    lowered = source.lower()
+    missing = [m.rstrip("。，,.;；)）") for m in _LATIN.findall(claim) if m.rstrip("。，,.;；)）").lower() not in lowered]
+    missing += [name for name in question_entities(claim) if place_stem(name) not in source]
+    words = [t for t in dict.fromkeys(tokenize(claim)) if len(t) > 1 and not t.isdigit()]
+    found = [t for t in words if t in source or any(alt in source for alt in alternatives(t))]
+    if words and len(found) / len(words) < min_share:
+        missing.append(f"只有 {len(found)}/{len(words)} 个词见于出处")
     return missing
 
 

@@ -6,11 +6,15 @@ Configured by ASSISTANT_LLM_BASE_URL, ASSISTANT_LLM_MODEL and ASSISTANT_LLM_API_
 from __future__ import annotations
 
 import logging
+import re
+
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
 from assistant.answering.base import AnswerStream, Library
-from assistant.answering.citations import Evidence, make_citation, split_claims, unsupported_figures
+from assistant.answering.citations import (Evidence, make_citation, split_claims, unsupported_content,
+                                            unsupported_figures)
+from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.compose import refusal
 from assistant.answering.question import Question
 from assistant.article import Article
@@ -29,8 +33,24 @@ def load_prompt() -> ChatPromptTemplate:
     return ChatPromptTemplate.from_messages([("system", system), ("human", user)])
 
 
+# Text in a document that addresses the model, not the reader: it is never shown to the model or cited.
+_INSTRUCTION = re.compile(r"忽略(?:以上|上述|之前|前面|先前)?(?:的)?(?:所有|全部|一切)?(?:的)?(?:指令|指示|规则|提示|要求)"
+                          r"|你现在(?:是|扮演)|(?:系统|system)\s*(?:提示|prompt)|ignore\s+(?:all\s+)?(?:previous|above)",
+                          re.IGNORECASE)
+_OMITTED = "（此处一段疑似指令的文字已略去）"
+
+
+def without_instructions(text: str) -> str:
+    """The text with every sentence that gives the model orders ("忽略以上所有指令…") replaced by a note."""
+    spans = [(s, e) for s, e in split_sentences(text) if _INSTRUCTION.search(text[s:e])]
+    for s, e in reversed(spans):
+        text = text[:s] + _OMITTED + text[e:]
+    return text
+
+
 def format_context(passages: list[Passage]) -> str:
-    return "\n\n".join(f"[{i}] 《{p.title}》（{p.date or '日期不详'}）\n{p.text}" for i, p in enumerate(passages, 1))
+    return "\n\n".join(f"[{i}] 《{p.title}》（{p.date or '日期不详'}）\n{without_instructions(p.text)}"
+                         for i, p in enumerate(passages, 1))
 
 
 def best_sentence(claim: str, passage: Passage, doc_text: str) -> Evidence:
@@ -42,13 +62,15 @@ def best_sentence(claim: str, passage: Passage, doc_text: str) -> Evidence:
         text = doc_text[s:e]
         return (sum(not unsupported_figures(f, [text]) for f in figures), len(set(claim) & set(text)))
 
-    spans = split_sentences(doc_text, passage.start, passage.end) or [(passage.start, passage.end)]
+    spans = [(s, e) for s, e in split_sentences(doc_text, passage.start, passage.end)
+             if not _INSTRUCTION.search(doc_text[s:e])] or [(passage.start, passage.end)]
     s, e = max(spans, key=fit)
     return Evidence(passage, s, e, doc_text[s:e])
 
 
 class LLMAnswerer:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, policy: AnswerPolicy = DEFAULT_POLICY) -> None:
+        self.min_support = policy.llm_min_support
         if not (settings.llm_base_url and settings.llm_model):
             raise ConfigError("the LLM answerer needs ASSISTANT_LLM_BASE_URL and ASSISTANT_LLM_MODEL "
                               "(an OpenAI-compatible endpoint such as Ollama, vLLM or llama.cpp server)")
@@ -73,7 +95,8 @@ class LLMAnswerer:
         return self.check("".join(pieces).strip(), question, passages, library.articles(passages))
 
     def check(self, raw: str, question: str, passages: list[Passage], docs: dict[str, Article]) -> Answer:
-        """Keep only claims whose figures appear in the cited sentences; cite each by its exact sentence."""
+        """Keep only claims their cited passages support (figures in the cited sentences; names, links and
+        most content words in the passages); cite each by its exact sentence."""
         if not raw or raw.startswith(REFUSAL_PREFIX):
             return refusal(question, [], passages, "模型回答：资料中没有答案")
         citations, parts, flagged = [], [], False
@@ -83,8 +106,11 @@ class LLMAnswerer:
                 flagged = True
                 continue
             evidence = [best_sentence(claim, p, docs[p.source].text) for p in cited]
-            if unsupported_figures(claim, [ev.text for ev in evidence]):
-                log.warning("dropped a claim whose figures its citations do not contain: %s", claim)
+            unsupported = (unsupported_figures(claim, [ev.text for ev in evidence])
+                           + unsupported_content(claim, "\n".join(f"{p.title}\n{without_instructions(p.text)}"
+                                                                   for p in cited), self.min_support))
+            if unsupported:  # an invented figure, name, link or claim: the sentence goes
+                log.warning("dropped a claim its cited passages do not support (%s): %s", unsupported, claim)
                 flagged = True
                 continue
             markers = []

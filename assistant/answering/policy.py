@@ -66,6 +66,11 @@ class AnswerPolicy:
     list_keep_ratio: float = 0.8  # a further sentence must score this share of the best
     list_per_document_named: int = 2  # with a named subject; "哪些地方…" takes one per article
 
+    # -- LLM answers: a claim keeps its place only when its cited passages hold this share of its content
+    # words (synonyms count). Set by hand: a faithful paraphrase of a news sentence keeps well over half of
+    # its words, an invented claim beside a real citation keeps few (tests/test_llm.py).
+    llm_min_support: float = 0.5
+
     # -- compose: where the page date is looked for when a year answer needs it
     date_line_search: int = 15
 

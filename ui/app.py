@@ -25,6 +25,12 @@ from ui.render import Turn
 
 log = logging.getLogger(__name__)
 
+
+def user_error(problem: Exception | str) -> gr.Error:
+    """A mistake the user can fix: shown as its Chinese message, logged as one line, no traceback."""
+    log.info("user error: %s", problem)
+    return gr.Error(str(problem), print_exception=False)
+
 STATIC = Path(__file__).resolve().parent / "static"
 TITLE = "工会问答助手"
 EMPTY_STORE = "资料库里还没有文档：请先到「文档」页上传文件并点「导入」。"
@@ -61,7 +67,7 @@ def make_filters(sources: list[str] | None, date_from: str, date_to: str) -> Fil
     try:
         return Filters(tuple(sources or ()), (date_from or "").strip(), (date_to or "").strip())
     except ConfigError as exc:
-        raise gr.Error(str(exc)) from exc
+        raise user_error(exc) from exc
 
 
 class ChatApp:
@@ -113,7 +119,7 @@ class ChatApp:
         try:
             answer = self.a.ask(question)
         except AssistantError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise user_error(exc) from exc
         return render.plain_text(answer), answer.to_json()
 
     # -- feedback --
@@ -157,7 +163,7 @@ class ChatApp:
     def ingest(self, files: list[str] | None, progress=gr.Progress()) -> tuple:
         """Copy uploads under the store (their source paths must outlive Gradio's temp files) and ingest them."""
         if not files:
-            raise gr.Error("请先选择要上传的文件。")
+            raise user_error("请先选择要上传的文件。")
         self.uploads.mkdir(parents=True, exist_ok=True)
         paths = [shutil.copy(f, self.uploads / Path(f).name) for f in files]
 
@@ -168,13 +174,13 @@ class ChatApp:
         try:
             report = self.a.ingest(paths, progress=tick)
         except AssistantError as exc:
-            raise gr.Error(str(exc)) from exc
+            raise user_error(exc) from exc
         html = render.ingest_report_html(report.ingested, report.unchanged, report.rejected)
         return (html, None, *self.corpus_views())
 
     def remove(self, source: str | None) -> tuple:
         if not source:
-            raise gr.Error("请先选择要删除的文档。")
+            raise user_error("请先选择要删除的文档。")
         removed = self.a.remove(source)
         note = f"已删除 {render.file_name(source)}" if removed else f"{render.file_name(source)} 已不在资料库中"
         gr.Info(note)

@@ -4,7 +4,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 PORT    ?= 7860
 
-.PHONY: run test install system-deps bench eval clean
+.PHONY: run test install system-deps bench soak eval clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,6 +32,9 @@ test: install system-deps
 bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/query.py
+
+soak: install
+	$(BIN)/python bench/soak.py
 
 eval: install
 	$(BIN)/assistant eval --report reports/eval

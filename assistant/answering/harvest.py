@@ -13,7 +13,10 @@ from core.text import TABLE_ROW, is_prose, split_sentences
 
 _HEADING = re.compile(r"[【\[].{0,20}[】\]]")
 # Photo captions: "图为…", "（图为…）", "…。覃明轩 摄", "图/文 某某".
-_CAPTION = re.compile(r"^[（(]?图[为：:/]|(?:摄|摄影|供图|图片来源)[)）]?$|^图片[：:]")
+_CAPTION = re.compile(r"^[▲△■●◆◎（(]*\s*(?:图[为：:/]|图片来源|图源)|(?:摄|摄影|供图|图片来源)[)）]?$|^图片[：:]"
+                      r"|^(?:视频|图|文|摄影|剪辑|制图|设计|海报)\s*/")
+# Site furniture a scraped page keeps: "版权声明：…", "扫码关注…", "上一篇：… 下一篇：…".
+_SITE = re.compile(r"^[【\[]?(?:版权声明|免责声明|扫码|扫一扫|长按识别|上一篇|下一篇|相关阅读|相关新闻|延伸阅读|打印|关闭|分享到)")
 # Editor and masthead lines carry names, not news: "责任编辑：刘静怡", "来源：四川工人日报".
 _EDITOR = re.compile(r"^[【\[(（]?(?:责任编辑|责编|编辑|审核|校对|终审|来源|作者|记者|通讯员)[】\]]?\s*[:：]")
 # A dateline before the first sentence: "本报讯（记者 王振华 通讯员 张雪）", "中工网讯(记者 金晓燕)".
@@ -29,6 +32,8 @@ def furniture(line: str, title: str) -> str | None:
         return "caption"
     if _EDITOR.match(line):
         return "editor"
+    if _SITE.match(line):
+        return "site"
     return None
 
 

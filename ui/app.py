@@ -287,8 +287,9 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
     return demo
 
 
-def launch_options() -> dict:
-    """Theme, CSS and the click-handling script; Gradio 6 takes these at launch, not in Blocks()."""
+def launch_options(max_file_mb: int = 50) -> dict:
+    """Theme, CSS, the click-handling script and the upload size limit (the ingest setting max_file_mb);
+    Gradio 6 takes these at launch, not in Blocks()."""
     fonts = ["Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "system-ui", "sans-serif"]
     theme = gr.themes.Soft(primary_hue="red", neutral_hue="slate", font=fonts,
                            font_mono=["Noto Sans Mono CJK SC", "ui-monospace", "monospace"])
@@ -297,7 +298,7 @@ def launch_options() -> dict:
         "css": (STATIC / "app.css").read_text(encoding="utf-8"),
         "head": f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
         "footer_links": ["api"],
-        "max_file_size": "50mb",
+        "max_file_size": f"{max_file_mb}mb",
     }
 
 
@@ -325,7 +326,7 @@ def launch_app(assistant: Assistant, host: str, port: int,
     try:
         demo.queue().launch(server_name=host, server_port=port, auth=guarded, show_error=False, quiet=True,
                             prevent_thread_lock=True, auth_message="请用工会问答助手的账号登录",
-                            app_kwargs=app_kwargs, **launch_options())
+                            app_kwargs=app_kwargs, **launch_options(s.max_file_mb))
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}:{port} ({exc}); choose another --port") from exc
     return demo

@@ -55,6 +55,7 @@ def _proper_stem(word: str) -> bool:
 
 
 _JOINS = {"和", "与", "及", "、", "跟", "同"}
+_NOT_NAME_START = set("里中内在的和与及从向对给被把")
 
 
 def question_entities(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
@@ -63,6 +64,8 @@ def question_entities(text: str, ignore: frozenset[str] = frozenset()) -> list[s
     words = [(w.strip(), f) for w, f in pseg.cut(text)]
     for i, (word, flag) in enumerate(words):
         if len(word) < 2 or word in QUESTION_NOT_NAMES or word in ignore or word in found or word in vocabulary():
+            continue
+        if len(word) == 2 and word[0] in _NOT_NAME_START:  # 资金里市总工会: jieba reads 里市 as a place
             continue
         if flag in NAME_TAGS or (_PLACE_WORD.match(word) and _proper_stem(word)) or _beside_a_name(words, i):
             found.append(word)

@@ -8,6 +8,7 @@ answer to 三等奖).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -43,6 +44,14 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     *_values("计算口径",
              ("每人", "人均", "每名", "每位", "每个人"), ("每户", "户均"), ("每月", "月均", "每个月"),
              ("每年", "年均"), ("每次", "单次"), ("每天", "日均", "每日")),
+    # 市总工会本级 is not 全市各级工会: the body's own money or work, not the whole system's.
+    *_values("层级", ("本级", "市总工会本级", "县总工会本级"), ("各级", "全市各级", "各级工会"), optional=("各级",)),
+    # 新签/新建 asked: a total to date (累计4260份) does not say how many are new.
+    *_values("新增", ("新增", "新签", "新建", "新发展", "新命名", "新入会", "新开", "新设", "新考入", "新招", "新吸纳",
+                      "新授牌", "新成立", "新组建", "新认定", "新培育")),
+    # A change asked (比上年增长了多少) is not answered by a level (借阅量达3.4万人次).
+    *_values("变化", ("增长", "增加", "提高", "上升", "下降", "减少", "降低", "同比", "比上年", "比去年", "较上年",
+                      "较去年", "多出", "上浮", "增幅", "涨幅", "降幅", "翻番", "翻了")),
     *_values("奖项", ("特等奖",), ("一等奖",), ("二等奖",), ("三等奖",), ("优秀奖",), ("金奖",), ("银奖",), ("铜奖",)),
     *_values("技能等级", ("初级工",), ("中级工",), ("高级工",), ("技师",), ("高级技师",), ("特级技师",), ("首席技师",)),
     # Union facilities: a count of 职工之家 is no count of 职工小家 or 妈咪小屋.
@@ -63,9 +72,14 @@ ATTRIBUTES: tuple[Attribute, ...] = (
 )
 
 
+# 女律师, 女干部, 女选手: women of any occupation, which the sentence must say (女 in it).
+_WOMEN = re.compile(r"女(?!职工|会员|性|工|职员|选手|生)[\u4e00-\u9fff]{0,2}(?:师|员|部|表|模|机|者|手|人|士)")
+WOMEN = Attribute("人群", "女性", ("女",), headline_counts=True)
+
+
 def asked_attributes(question: str) -> list[Attribute]:
     """The attributes a (normalised) question names; a longer form wins over one inside it (前三季度 ⊃ 三季度)."""
-    found = [a for a in ATTRIBUTES if a.in_text(question)]
+    found = [a for a in ATTRIBUTES if a.in_text(question)] + ([WOMEN] if _WOMEN.search(question) else [])
     return [a for a in found
             if not any(b is not a and b.kind == a.kind and any(x in y and x != y for x in a.forms
                                                                   for y in b.forms if b.in_text(question))

@@ -50,7 +50,7 @@ _UNITS = [
     (re.compile(r"多少(?:人|名)?(?=[^,，。?？]{0,2}(?:领|参加|参与|获得|受益|报名|享受|入会|加入|接受|申请))"),
      {"人", "名", "人次"}),
     (re.compile(r"百分之几|百分之多少|比例|占比|占了?多少|几成|[^多\s]率(?![先领])|%"), {"%"}),
-    (re.compile(r"多少(万|千|亿)?元|多少钱|多少资金|[投花]了?多少|拨付|筹集|筹措|资金|经费|金额|补助|补贴|投资|投入|[奖慰问助救]金"), {"元"}),
+    (re.compile(r"多少(万|千|亿)?元|多少钱|多少资金|[投花捐]了?多少|捐赠|捐款|拨付|筹集|筹措|资金|经费|金额|补助|补贴|投资|投入|[奖慰问助救]金"), {"元"}),
     (re.compile(r"多少(万)?家|(?<!哪)几家"), {"家"}),
     (re.compile(r"多少(万)?人次|几人次"), {"人次", "人"}),
     (re.compile(r"多少(万)?(人|名)|几(人|名)|人数|多少(位|名)?(职工|会员|劳动者|员工|人员|干部|学员|农民工)(?!书屋|之家|驿站|小家)|多少(职工|会员|劳动者)"), {"人", "名", "人次"}),
@@ -72,7 +72,7 @@ _UNITS = [
 _QUESTION_WORDS = set(
     "多少 几 哪 哪些 哪个 哪里 什么 怎么 怎样 如何 是否 吗 呢 谁 请问 一下 介绍 了 建 建了 有 共 "
     "一共 总共 分别 达到 为 是 哪一年 何时 时候 年份 这个 那个 数字 这 那 其 该 它 搞 做 干 弄 办 包括 包含 "
-    "他们 她们 它们 自己 起来 多起来 现在 目前 到底 究竟 大概 这些 那些 那起 这起 那位 这位 那家 这家 那篇 这批 那批".split()
+    "他们 她们 它们 自己 起来 多起来 这次 此次 本次 那次 一直 仍然 现在 目前 到底 究竟 大概 这些 那些 那起 这起 那位 这位 那家 这家 那篇 这批 那批".split()
 )
 # Question phrasing, blanked out before tokenising so "多少家新就业" does not become the token "家新".
 _ASKING = re.compile(
@@ -84,6 +84,7 @@ _ASKING = re.compile(
 )
 _COUNTED = re.compile(r"(?:多少|几)(?:万|千|亿)?([家个处场次张册本项种批届]|钱|元)([^?？,，。!！]*)")
 _TOTAL_OF = re.compile(r"([\u4e00-\u9fff]{2,12})(?:总数|总量|数量|数目|总额)")
+_PART_OF = re.compile(r"(?<=[\u4e00-\u9fff])(?<![县市区村乡镇省厂家这那哪心手])(?:里|当中|之中|中间)(?=[\u4e00-\u9fff])")
 _AFTER_YEAR = re.compile(r"((?:19|20)\d{2}年)(?![度底初末内以前后])")
 _ASKS_AMOUNT = re.compile(r"多少|几|多大|多高|多长|多久")
 
@@ -108,6 +109,10 @@ class Question:
             m.group(0) for e in self.entities for m in re.finditer(rf"{re.escape(e)}[省市县区]?总?工会", self.normalized))
         named = "".join(f.raw for f in extract_figures(self.normalized))  # 三十五万元 is matched as a figure
         focus = [t for t in self.terms if t not in subject and t not in named and not t.isdigit()]
+        part = _PART_OF.split(self.normalized)
+        if len(part) > 1 and any(t in part[-1] for t in focus):
+            # "助学金里爱心企业捐了多少": the part asked about is what follows 里 (the whole is context)
+            focus = [t for t in focus if t in part[-1]]
         if focus:
             return focus
         # Everything asked was a stopword to the tokenizer (盱眙是什么之都？): fall back to character pairs.

@@ -157,8 +157,9 @@ class KeyTermVeto:
 
 @lru_cache(maxsize=4096)
 def _content_word(term: str) -> bool:
-    """Nouns, verbs, adjectives and qualifiers (县级) carry what is asked; 已经, 这次, 今年 do not."""
-    return any(flag[:1] in "nvajlb" for _, flag in pseg.cut(term))
+    """Nouns, verbs, adjectives, qualifiers (县级) and 本级 carry what is asked; adverbs and times (已经, 今年)
+    do not (deictic words such as 这次 are question words, never terms)."""
+    return any(flag[:1] in "nvajlbr" for _, flag in pseg.cut(term))
 
 
 def _line_of(ev: Evidence) -> str:

@@ -272,3 +272,21 @@ def test_gradio_client_asks_through_the_named_ask_endpoint(server):
     text, answer = client.predict(SHIFANG, api_name="/ask")
     assert "54家" in text and "[1]" in text and "来源:" in text
     assert answer["refused"] is False and answer["citations"][0]["source"].endswith("000_e5d006b3dd77aca2.txt")
+
+
+def test_twenty_users_each_with_their_own_client_are_all_answered(server):
+    """A bounded loopback load test: 20 users ask at once; every answer arrives and is the right one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    questions = [SHIFANG, "盱眙县总工会上半年新建工会多少家？"]
+
+    def user(i: int) -> list[str]:
+        client = Client(server, verbose=False)
+        return [client.predict(questions[(i + j) % 2], api_name="/ask")[0] for j in range(2)]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = [text for texts in pool.map(user, range(20)) for text in texts]
+    assert len(answers) == 40
+    assert sum("54家" in a for a in answers) == 20 and sum("32家" in a for a in answers) == 20

@@ -113,10 +113,7 @@ class Catalog:
                 'INSERT INTO chunks (id, source, idx, start, "end", text) VALUES (?, ?, ?, ?, ?, ?)',
                 [(c.id, c.source, c.index, c.start, c.end, c.text) for c in chunks],
             )
-            self._db.executemany(
-                "INSERT INTO chunks_fts (tokens, id) VALUES (?, ?)",
-                [(" ".join(tokenize(c.embedding_text())), c.id) for c in chunks],
-            )
+            self._insert_keywords(chunks)
             m = doc.metadata()
             self._db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?)",
@@ -128,6 +125,11 @@ class Catalog:
         """Before a document's vectors are deleted: it stops being served, and a kill is repaired later."""
         with self._lock, self._db:
             self._db.execute("UPDATE documents SET status = 'removing' WHERE source = ?", (source,))
+
+    def _insert_keywords(self, chunks: list[Chunk]) -> None:
+        """The chunks' keyword rows: jieba tokens of what gets embedded (title and date header included)."""
+        self._db.executemany("INSERT INTO chunks_fts (tokens, id) VALUES (?, ?)",
+                             [(" ".join(tokenize(c.embedding_text())), c.id) for c in chunks])
 
     def remove_document(self, source: str) -> None:
         with self._lock, self._db:
@@ -247,8 +249,7 @@ class Catalog:
             chunks = self._db.execute('SELECT id, source, text, start, "end", idx FROM chunks WHERE source = ?',
                                       (source,)).fetchall()
             self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
-            self._db.executemany("INSERT INTO chunks_fts (tokens, id) VALUES (?, ?)",
-                                 [(" ".join(tokenize(Chunk(*c, metadata=meta).embedding_text())), c[0]) for c in chunks])
+            self._insert_keywords([Chunk(*c, metadata=meta) for c in chunks])
 
     def close(self) -> None:
         self._db.close()

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from core.documents import Chunk
+from core.documents import Chunk, Document
+from vectorstore.catalog import DocumentRow
 from vectorstore.embedders import EmbeddingCache
 from vectorstore.store import VectorStore
 
@@ -90,8 +91,9 @@ def _vectors(store: VectorStore, repair: bool) -> list[Problem]:
                 store.collection.delete(ids=sorted(extra))
             out.append(Problem("orphan-vectors", source, f"{source}：有 {len(extra)} 个多余的旧向量"
                                + ("，已删除" if repair else ""), repair))
+    catalogued = {r.source for r in store.catalog.documents(status=None)}
     for source, ids in by_source.items():  # vectors of documents the catalog does not hold
-        if source in {r.source for r in store.catalog.documents(status=None)}:
+        if source in catalogued:
             continue  # an interrupted document: handled above
         if repair:
             store.collection.delete(ids=sorted(ids))
@@ -100,15 +102,12 @@ def _vectors(store: VectorStore, repair: bool) -> list[Problem]:
     return out
 
 
-def _rewrite_vectors(store: VectorStore, row, ids: list[str]) -> None:
-    meta = {"source": row.source, "title": row.title, "date": row.date, "publisher": row.publisher,
-            "author": row.author, "edition": row.edition}
-    rows = store.catalog.chunks(ids)
-    chunks = [Chunk(r.id, r.source, r.text, r.start, r.end, r.index, dict(meta)) for r in rows.values()]
-    vectors = store.embedder.embed_passages([c.embedding_text() for c in chunks])
-    store.collection.upsert(ids=[c.id for c in chunks], embeddings=[v.tolist() for v in vectors],
-                            documents=[c.text for c in chunks],
-                            metadatas=[{**c.metadata, "start": c.start, "end": c.end, "index": c.index} for c in chunks])
+def _rewrite_vectors(store: VectorStore, row: DocumentRow, ids: list[str]) -> None:
+    meta = Document(row.source, "", row.content_hash, row.title, row.date, row.publisher, row.author,
+                    row.edition).metadata()
+    chunks = [Chunk(r.id, r.source, r.text, r.start, r.end, r.index, dict(meta))
+              for r in store.catalog.chunks(ids).values()]
+    store.write_vectors(chunks, store.embedder.embed_passages([c.embedding_text() for c in chunks]))
 
 
 def _keyword_index(store: VectorStore, repair: bool) -> list[Problem]:

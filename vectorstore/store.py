@@ -90,6 +90,11 @@ class VectorStore:
         stale = self._chroma_ids(doc.source) - {c.id for c in chunks}
         if stale:
             self.collection.delete(ids=sorted(stale))
+        self.write_vectors(chunks, vectors)
+        self.catalog.commit_document(doc, chunks, furniture)
+
+    def write_vectors(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Upsert the chunks' vectors with their text and metadata (ids are content hashes: idempotent)."""
         if chunks:
             self.collection.upsert(
                 ids=[c.id for c in chunks],
@@ -97,7 +102,6 @@ class VectorStore:
                 documents=[c.text for c in chunks],
                 metadatas=[{**c.metadata, "start": c.start, "end": c.end, "index": c.index} for c in chunks],
             )
-        self.catalog.commit_document(doc, chunks, furniture)
 
     def remove(self, source: str) -> bool:
         """Mark, delete the vectors, drop the rows: a kill at any point leaves a document that is not served

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.answering.citations import Evidence
 from assistant.answering.policy import AnswerPolicy
@@ -91,9 +92,14 @@ def foreign_row(q: Question, ev: Evidence) -> bool:
     """A table row about a place the question does not ask about: 宜都市's row does not answer for 宜昌."""
     if not ev.heading:
         return False
-    label = re.split(r"[：:]", ev.text, maxsplit=1)[0].strip()
-    places = entities(label) or ([label] if _PLACE_LABEL.search(label) else [])
+    places = _label_places(re.split(r"[：:]", ev.text, maxsplit=1)[0].strip())
     return bool(places) and not any(place_stem(p) in q.normalized for p in places)
+
+
+@lru_cache(maxsize=4096)
+def _label_places(label: str) -> tuple[str, ...]:
+    """The places a row label names; cached, since each candidate row is read by scoring and by vetoes."""
+    return tuple(entities(label)) or ((label,) if _PLACE_LABEL.search(label) else ())
 
 
 def row_heading(q: Question, ev: Evidence) -> str:
@@ -118,11 +124,12 @@ def sentence_features(q: Question, ev: Evidence, rank: int, stats: TermStats, po
     units = sentence_units(ev.text)
     asked_figures = [f.raw for f in extract_figures(q.normalized) if f.unit != "年"]
     terms = focus_terms(q, stats)
-    heading = row_heading(q, ev)
+    foreign = foreign_row(q, ev)
+    heading = "" if foreign else ev.heading
     return Features(
         focus=coverage(terms, f"{heading}\n{ev.text}", stats, policy),
         figure_clause=(figure_clause(q, terms, heading, ev.text, stats, policy)
-                       if q.kind == "figure" and not foreign_row(q, ev) else 0.0),
+                       if q.kind == "figure" and not foreign else 0.0),
         context=coverage(q.terms, f"{ev.passage.title}\n{ev.passage.text}", stats, policy),
         rank=rank,
         names_asked_figures=bool(asked_figures) and all(figure_in_text(f, ev.text) for f in asked_figures),

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from assistant.models import NO_DATE, REFUSAL_PREFIX, Answer, Citation, Filters, Passage, doc_label
+from assistant.models import NO_DATE, REFUSAL_PREFIX, Answer, Citation, Excerpt, Filters, Passage, doc_label
 from core.errors import (AssistantError, BinaryFileError, ChromaUnavailableError, ConfigError, DecodeError,
                          EmbedderError, EmbedderMismatchError, EmptyFileError, EmptyStoreError, GoldSetError,
-                         InputError, LLMError, MissingPathError, StoreError, TooLargeError, UnsupportedTypeError)
+                         InputError, LLMError, MissingPathError, StoreError, TooLargeError, TooSlowError,
+                         UnsupportedTypeError)
 from core.numbers import extract_figures, figure_in_text, normalise_figure, same_figure
 
 # Loaded on first use: `assistant --help` and the data classes should not pay for chromadb/langchain imports.
 _LAZY = {
     "Assistant": "assistant.api",
     "AnswerPolicy": "assistant.answering.policy",
+    "ReadWindow": "assistant.retrieval.reading",
     "IngestReport": "assistant.ingestion",
     "DocumentRow": "vectorstore.catalog",
     "Settings": "assistant.config",
@@ -38,12 +40,12 @@ _RENAMED = {"BRIEF_FORMATS": "FORMATS", "render_briefing": "render", "export_bri
             "briefing_html": "to_html", "default_brief_filename": "default_filename"}
 
 __all__ = [
-    "Assistant", "AnswerPolicy", "Answer", "Citation", "Passage", "Filters", "Briefing", "IngestReport", "DocumentRow",
+    "Assistant", "AnswerPolicy", "ReadWindow", "Answer", "Citation", "Excerpt", "Passage", "Filters", "Briefing", "IngestReport", "DocumentRow",
     "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS", "REFUSAL_PREFIX", "NO_DATE",
     "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
     "pipeline_fingerprint", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",
     "AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError", "BinaryFileError",
-    "DecodeError", "TooLargeError", "StoreError", "EmptyStoreError", "EmbedderMismatchError",
+    "DecodeError", "TooLargeError", "TooSlowError", "StoreError", "EmptyStoreError", "EmbedderMismatchError",
     "ChromaUnavailableError", "EmbedderError", "ConfigError", "LLMError", "GoldSetError",
 ]
 

@@ -5,24 +5,28 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.answering import ANSWERERS, Answerer
 from assistant.answering.citations import check_answer
+from assistant.answering.compose import refusal
 from assistant.answering.followup import message_text, resolve
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.question import analyse
-from assistant.article import Article
 from assistant.briefing.build import Briefing, build_briefing
 from assistant.config import Settings, load_settings
 from assistant.examples import example_questions
 from assistant.ingestion import IngestReport, ingest_paths
 from ingest.load import InputLimits
 from assistant.library import ArticleCache, StoreLibrary
-from assistant.models import Answer, Filters, Passage
+from assistant.models import Answer, Citation, Excerpt, Filters, Passage
 from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.reading import DEFAULT_WINDOW, ReadWindow, excerpt
 from assistant.retrieval.rerank import RERANKERS
+from assistant.sync import SyncReport, plan_sync
+from core.documents import page_at
 from core.errors import EmptyStoreError
 from core.text import clean_input
 from vectorstore.catalog import DocumentRow
@@ -42,14 +46,15 @@ class Assistant:
     def __init__(self, store: str | Path | None = None, *, chroma_url: str | None = None,
                  embedder: str | None = None, retriever: str | None = None, answerer: str | None = None,
                  top_k: int | None = None, settings: Settings | None = None,
-                 policy: AnswerPolicy | None = None) -> None:
+                 policy: AnswerPolicy | None = None, window: ReadWindow | None = None) -> None:
         self.settings = settings or load_settings(store=store, chroma_url=chroma_url, embedder=embedder,
                                                   retriever=retriever, answerer=answerer, top_k=top_k)
         s = self.settings
         RERANKERS.check(s.rerank)
         ANSWERERS.check(s.answerer)
         self.store = VectorStore(s.store, s.chroma_url, s.embedder, s.collection, s.embedding_cache)
-        self._articles = ArticleCache(self.store)
+        self.window = window or DEFAULT_WINDOW  # how much of a long document one question reads
+        self._articles = ArticleCache(self.store, self.window)
         self._retriever: HybridRetriever | None = None
         self._answerer: Answerer | None = None
         self.policy = policy or DEFAULT_POLICY  # the extractive answerer's thresholds and weights
@@ -58,9 +63,25 @@ class Assistant:
     # -- documents --
     def ingest(self, paths: list[str | Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
         s = self.settings
-        limits = InputLimits(s.max_file_mb * 2**20, s.max_unpacked_mb * 2**20, s.max_document_chars)
+        limits = InputLimits(s.max_file_mb * 2**20, s.max_unpacked_mb * 2**20, s.max_document_chars,
+                             s.max_file_seconds, s.max_ocr_page_seconds)
         report = ingest_paths([str(p) for p in paths], self.store, progress, limits)
         self._articles.clear()
+        return report
+
+    def sync(self, folders: list[str | Path], dry_run: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> SyncReport:
+        """Bring the store in step with folders: ingest new and changed files, remove documents whose files
+        are gone (dry_run: only say what would change)."""
+        plan = plan_sync([Path(f) for f in folders], self.store)
+        report = SyncReport(plan)
+        if dry_run:
+            return report
+        for source in plan.gone:
+            if self.remove(source):
+                report.removed.append(source)
+        if plan.to_ingest:
+            report.ingest = self.ingest(plan.to_ingest, progress)
         return report
 
     def documents(self) -> list[DocumentRow]:
@@ -92,8 +113,9 @@ class Assistant:
     def document_text(self, source: str) -> str | None:
         return self.store.document_text(self.source_key(source))
 
-    def article(self, source: str) -> Article:
-        return self._articles.get(self.source_key(source))
+    def excerpt(self, source: str, start: int, end: int) -> Excerpt:
+        """The document text a citation card shows (a long document only around the quote)."""
+        return excerpt(self.store, self.source_key(source), start, end, self.window)
 
     def remove(self, source: str) -> bool:
         self._articles.clear()
@@ -130,7 +152,7 @@ class Assistant:
         if self._retriever is None:
             s = self.settings
             self._retriever = HybridRetriever(store=self.store, mode=s.retriever, k=s.top_k,
-                                              reranker=RERANKERS.create(s.rerank))
+                                              reranker=RERANKERS.create(s.rerank), window=self.window)
         return self._retriever
 
     def retriever(self, filters: Filters | None = None, k: int | None = None) -> HybridRetriever:
@@ -170,13 +192,23 @@ class Assistant:
         passages = library.passages(q.search, dense_query=q.normalized)
         answer = yield from self._answering().stream(question, q, passages, library)
         problems = [] if answer.refused else check_answer(answer.answer, answer.citations)
-        if problems:  # never expected from the extractive answerer; an LLM answer may trip it
+        if problems:  # an answer that its own quotes do not bear out is not shown: refuse, and say why
             log.warning("answer to %r failed its citation check: %s", question, problems)
+            answer = refusal(question, [], passages, "引用检查：组成的回答里有引用原文证实不了的内容（"
+                             + "；".join(problems)[:300] + "），为免误导不作回答")
             answer.flagged = True
+        answer.citations = [self._placed(c) for c in answer.citations]
         answer.id = id or uuid.uuid4().hex[:12]
         answer.resolved_question = resolved
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
+
+    def _placed(self, c: Citation) -> Citation:
+        """The citation with where its quote sits: its page, the table whose row it is."""
+        article = self._articles.get(c.source, [Passage(c.chunk_id, c.source, c.title, c.date, c.passage, c.start,
+                                                        c.end)])
+        return replace(c, page=page_at(self.store.catalog.document_pages(c.source), c.start),
+                       table=article.table_of(c.start))
 
     def _rejected(self, question: str) -> Answer | None:
         """An empty or too long question is refused before any work, saying why."""
@@ -199,9 +231,6 @@ class Assistant:
         return self._answerer
 
     def _require_documents(self) -> None:
-        if not self.store.documents():
-            raise EmptyStoreError(
-                f"the store {self.store.dir} holds no documents yet; run `assistant ingest PATH...` first "
-                "(e.g. `assistant ingest data/sample`)"
-            )
+        if not self.store.catalog.count_documents():
+            raise EmptyStoreError(f"资料库 {self.store.dir} 里还没有文档；请先导入文章，例如 `assistant ingest data/sample`")
 

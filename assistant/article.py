@@ -79,14 +79,43 @@ class Article:
     def heading_of(self, start: int) -> str:
         """The caption or intro line above the block of rows a row belongs to ("表1 …集体合同签订情况"), which
         names what its cells count; "" for a sentence that is not such a row."""
+        return self._row_block(start)[0]
+
+    def table_of(self, start: int) -> str:
+        """For showing a quoted table row: its table's caption, "表格" for a table without one; "" for a
+        sentence that is not a row of a table (a lone "记者：…" line is not)."""
+        heading, rows = self._row_block(start, below=True)
+        return (heading or "表格") if rows >= 2 else ""
+
+    def _row_block(self, start: int, below: bool = False) -> tuple[str, int]:
+        """(heading, rows of the block above the line holding start, itself included; with below, also the
+        rows below it, and a blank line ends the block); ("", 0) for a line that is not a row."""
         line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", start)
         if not TABLE_ROW.match(self.text[line_start:]):
-            return ""
-        lines = self.text[:line_start].rstrip("\n").split("\n")
-        while lines and (TABLE_ROW.match(lines[-1].strip()) or not lines[-1].strip()):
-            lines.pop()
-        heading = lines[-1].strip() if lines else ""
-        return heading if len(heading) <= HEADING_CHARS else ""
+            return "", 0
+        rows, heading = 1, ""
+        end = line_start - 1  # walk up, then down, line by line: the cost is the block's, not the text's
+        while end > 0:
+            begin = self.text.rfind("\n", 0, end) + 1
+            line = self.text[begin:end].strip()
+            if below and not line:  # shown to people: a blank line ends a table
+                break
+            if line and not TABLE_ROW.match(line):
+                heading = line if len(line) <= HEADING_CHARS else ""
+                break
+            rows += bool(line)
+            end = begin - 1
+        begin = line_end + 1 if below and line_end >= 0 else len(self.text)
+        while begin < len(self.text):
+            end = self.text.find("\n", begin)
+            end = len(self.text) if end < 0 else end
+            line = self.text[begin:end].strip()
+            if not line or not TABLE_ROW.match(line):
+                break
+            rows += 1
+            begin = end + 1
+        return heading, rows
 
     def sentence_with(self, needle: str, limit: int | None = None) -> tuple[int, int] | None:
         """The first sentence (among the first `limit`) that contains needle: the dateline, the byline."""

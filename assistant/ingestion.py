@@ -12,17 +12,17 @@ from typing import Callable
 from ingest.chunk import chunk_document
 from ingest.clean import clean_lines, fix_characters, furniture_candidates
 from core.errors import EmptyFileError, InputError
-from ingest.load import DEFAULT_LIMITS, InputLimits, content_hash, expand_paths, load_file
+from ingest.load import DEFAULT_LIMITS, Deadline, InputLimits, content_hash, expand_paths, load_file
 from ingest.metadata import extract_metadata
 from assistant.answering.harvest import sentence_spans
-from core.documents import Document, RawDocument
+from core.documents import PAGE_BREAK, Document, RawDocument
 from vectorstore.store import VectorStore
 
 log = logging.getLogger(__name__)
 
 # Bump when cleaning, metadata or chunking changes what a file turns into: every file then counts
 # as changed and is re-ingested (its unchanged chunks come back from the embedding cache).
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 MIN_FURNITURE_PAGES = 2  # a short line without sentence end found on this many pages is site furniture
 
 
@@ -37,22 +37,28 @@ class IngestReport:
     embed_seconds: float = 0.0
 
     def summary(self) -> str:
-        return (f"ingested {len(self.ingested)}, unchanged {len(self.unchanged)}, "
-                f"rejected {len(self.rejected)}, skipped {len(self.skipped)} ({self.chunks} chunks written)")
+        return (f"导入 {len(self.ingested)} 篇，未变 {len(self.unchanged)} 篇，"
+                f"未导入 {len(self.rejected)} 篇，跳过 {len(self.skipped)} 个（写入 {self.chunks} 个段落）")
+
+
+def file_digest(path: Path) -> str:
+    """What decides "unchanged": the file's bytes and the pipeline version that turned them into chunks."""
+    return f"{content_hash(path)}:v{PIPELINE_VERSION}"
 
 
 def load_changed(files: list[Path], store: VectorStore, report: IngestReport,
-                 limits: InputLimits = DEFAULT_LIMITS) -> list[tuple[RawDocument, str]]:
-    """Raw text and hash of files that are new or changed; unchanged ones are only counted."""
+                 limits: InputLimits = DEFAULT_LIMITS) -> list[tuple[RawDocument, str, Deadline]]:
+    """Raw text, hash and time budget of files that are new or changed; unchanged ones are only counted."""
     out = []
     for path in files:
         path = path.resolve()  # one identity per file, however its path was spelled
         try:
-            digest = f"{content_hash(path)}:v{PIPELINE_VERSION}"
+            digest = file_digest(path)
             if store.is_unchanged(str(path), digest):
                 report.unchanged.append(str(path))
                 continue
-            out.append((load_file(path, limits), digest))
+            deadline = Deadline(path, limits.max_file_seconds, limits.max_ocr_page_seconds)
+            out.append((load_file(path, limits, deadline), digest, deadline))
         except InputError as exc:
             report.rejected.append(exc)
         except OSError as exc:
@@ -71,15 +77,27 @@ def common_lines(candidates: dict[str, frozenset[str]], store: VectorStore) -> f
 def describe(raw: RawDocument, fixed: str, digest: str, common: frozenset[str]) -> Document:
     """Finish cleaning (fixed: the raw text after ``fix_characters``) and read the metadata;
     an article that cleans to nothing is rejected."""
-    text = clean_lines(fixed, common)
+    text, pages = page_starts(clean_lines(fixed, common))
     if not text.strip():
-        raise EmptyFileError(raw.source, "no article text left after removing boilerplate")
+        raise EmptyFileError(raw.source, "去掉网站导航、页脚等版式文字后没有剩下正文；请确认文件是一篇文章")
     meta = extract_metadata(text, raw.meta, raw=raw.text)
     return Document(
         source=raw.source, text=text, content_hash=digest,
         title=meta.get("title", ""), date=meta.get("date", ""), publisher=meta.get("publisher", ""),
-        author=meta.get("author", ""), edition=meta.get("edition", ""),
+        author=meta.get("author", ""), edition=meta.get("edition", ""), pages=pages,
     )
+
+
+def page_starts(text: str) -> tuple[str, tuple[int, ...]]:
+    """The text without its page breaks, and where each page starts in it (empty for an unpaged text)."""
+    if PAGE_BREAK not in text:
+        return text, ()
+    pieces = text.split(PAGE_BREAK)
+    starts, at = [0], 0
+    for piece in pieces[:-1]:
+        at += len(piece)
+        starts.append(at)
+    return "".join(pieces), tuple(starts)
 
 
 def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, int], None] | None = None,
@@ -91,19 +109,28 @@ def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, 
     report = IngestReport()
     files, missing, report.skipped = expand_paths([str(p) for p in paths])
     report.rejected.extend(missing)
-    loaded = load_changed(files, store, report, limits)
-    fixed = {raw.source: fix_characters(raw.text) for raw, _ in loaded}  # the costly half of cleaning, once
+    loaded, fixed = [], {}
+    for raw, digest, deadline in load_changed(files, store, report, limits):
+        try:
+            fixed[raw.source] = fix_characters(raw.text)  # the costly half of cleaning, once
+            deadline.check("清洗")
+            loaded.append((raw, digest, deadline))
+        except InputError as exc:
+            report.rejected.append(exc)
     candidates = {source: furniture_candidates(text) for source, text in fixed.items()}
     common = common_lines(candidates, store)
     docs = []
-    for raw, digest in loaded:
+    for raw, digest, deadline in loaded:
         try:
             doc = describe(raw, fixed[raw.source], digest, common)
-            docs.append((doc, chunk_document(doc)))
+            chunks = chunk_document(doc)
+            deadline.check("分段")
+            docs.append((doc, chunks))
         except InputError as exc:
             report.rejected.append(exc)
     if not docs:  # nothing new: never load the model
         return report
+    store.open()  # an unreachable server fails now, not after minutes of embedding
     # The answerable sentences are embedded too (kept in the embedding cache): answering compares them with
     # the question by meaning, so paraphrases are found.
     texts = [c.embedding_text() for _, chunks in docs for c in chunks]

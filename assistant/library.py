@@ -4,34 +4,45 @@ of the passages (read once per document content), term statistics and chunk look
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from assistant.answering.citations import Evidence
 from assistant.article import Article
 from assistant.models import Filters, Passage
 from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.reading import DEFAULT_WINDOW, ReadWindow, is_long, read_text
 from core.text import TermStats
+from vectorstore.catalog import DocumentRow
 from vectorstore.store import VectorStore
 
 
 class ArticleCache:
-    """Articles by (source, content hash): another process may re-ingest a document under the same name."""
+    """Articles by (source, content hash): another process may re-ingest a document under the same name.
+    A long document is not kept: each question reads its own window of it (retrieval/reading.py)."""
 
-    def __init__(self, store: VectorStore) -> None:
+    def __init__(self, store: VectorStore, window: ReadWindow = DEFAULT_WINDOW) -> None:
         self.store = store
+        self.window = window
         self._articles: dict[tuple[str, str], Article] = {}
         self._lock = threading.Lock()
 
-    def get(self, source: str) -> Article:
+    def get(self, source: str, passages: Iterable[Passage] = ()) -> Article:
+        """The article; of a long document, its head and the text around the given passages."""
         row = self.store.document(source)
+        if is_long(self.store, source, self.window):
+            return self._article(row, source, read_text(self.store, source, passages, self.window))
         key = (source, row.content_hash if row else "")
         with self._lock:
             article = self._articles.get(key)
         if article is None:
-            article = Article(self.store.document_text(source) or "", row.title if row else "",
-                              row.date if row else "", row.author if row else "", source)
+            article = self._article(row, source, self.store.document_text(source) or "")
             with self._lock:
                 self._articles[key] = article
         return article
+
+    @staticmethod
+    def _article(row: DocumentRow | None, source: str, text: str) -> Article:
+        return Article(text, row.title if row else "", row.date if row else "", row.author if row else "", source)
 
     def clear(self) -> None:
         with self._lock:
@@ -56,7 +67,8 @@ class StoreLibrary:
     def articles(self, passages: list[Passage]) -> dict[str, Article]:
         # Keyed in the order the answerer has always seen (last passage's document first): refusals name
         # what the first of equally close documents lacks.
-        return {source: self._articles.get(source) for source in dict.fromkeys(p.source for p in reversed(passages))}
+        return {source: self._articles.get(source, passages)
+                for source in dict.fromkeys(p.source for p in reversed(passages))}
 
     def term_stats(self, terms: list[str]) -> TermStats:
         return self.store.term_stats(terms)

@@ -32,6 +32,18 @@ class Citation:
     start: int  # character offsets of quote in the cleaned document
     end: int
     passage: str = ""  # the chunk around the quote, for display
+    page: int | None = None  # the page the quote is on, for paged documents (PDF, scans)
+    table: str = ""  # a quoted table row: its table's caption, "表格" if it has none
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Text of a document shown around a citation: the whole text of a page (offset 0, whole), of a long
+    document the stretch around the quote, starting at `offset` in the document."""
+
+    text: str
+    offset: int = 0
+    whole: bool = True
 
 
 @dataclass(frozen=True)
@@ -115,7 +127,8 @@ class Answer:
         if self.citations:
             lines += ["", "来源:"]
             for c in self.citations:
-                lines.append(f"  [{c.n}] {doc_label(c.title, c.source)} ({c.date or NO_DATE}) — {c.source}")
+                where = "".join(f"，{x}" for x in (f"第 {c.page} 页" if c.page else "", c.table) if x)
+                lines.append(f"  [{c.n}] {doc_label(c.title, c.source)} ({c.date or NO_DATE}{where}) — {c.source}")
                 lines.append(f"      “{c.quote}”")
         if self.refused and self.related:
             lines += ["", "相关阅读（非引用）:"]

@@ -48,7 +48,7 @@ def hostile_files(store: Path, work: Path, rounds: int) -> dict:
         expected = write_hostile_folder(work / f"hostile-{r}")
         out = cli("ingest", str(work / f"hostile-{r}"), "--quiet", "--store", str(store))
         tried += len(expected)
-        messages += sum(line.startswith(("rejected: ", "skipped: ")) for line in out.stderr.splitlines())
+        messages += sum(line.startswith(("未导入：", "已跳过：")) for line in out.stderr.splitlines())
         crashes += "Traceback" in out.stderr
     return {"files tried": tried, "messages given": messages, "crashes": crashes}
 

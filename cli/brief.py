@@ -20,12 +20,15 @@ def brief_formats() -> list[str]:
 @click.argument("topic")
 @store_options
 @click.option("--format", "fmt", type=LazyChoice(brief_formats), default="md", show_default=True,
-              help="md and html print to stdout unless --out is given; docx is written to a file")
+              help="md 和 html 默认输出到标准输出，给了 --out 则写入文件；docx 总是写入文件")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="file to write (docx default: 课程素材-主题.docx in the current folder)")
+              help="要写入的文件（docx 默认写入当前文件夹下的 课程素材-主题.docx）")
 @friendly_errors
 def brief_command(topic, store, chroma_url, embedder, fmt, out):
-    """A briefing on TOPIC: initiatives, key figures, timeline, quiz and sources, every fact cited."""
+    """按主题 TOPIC 生成培训素材。
+
+    内容包括主要做法、关键数字、时间线、测验题和来源，每条事实都注明出处。
+    """
     from assistant import default_brief_filename, export_briefing, render_briefing
 
     briefing = make_assistant(store, chroma_url, embedder).brief(topic)

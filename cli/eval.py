@@ -35,35 +35,35 @@ def _warn(message: str) -> None:
 
 @click.command("eval")
 @click.option("--set", "sets", multiple=True, type=click.Choice(SET_NAMES),
-              help="Bundled set to run (repeatable) [default with no --gold/--store/--corpus: all of them].")
+              help="要运行的内置评测集（可重复）［没有 --gold/--store/--corpus 时默认全部运行］。")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Gold-set JSONL file [default: the bundled sample gold set].")
+              help="标准答案集 JSONL 文件［默认：内置的 sample 标准答案集］。")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Store to evaluate as it is [default: an isolated store keyed by the corpus's content].")
-@click.option("--chroma-url", default=None, help="Chroma server URL instead of the local store.")
+              help="按现状评测这个资料库［默认：按语料内容建立的独立资料库］。")
+@click.option("--chroma-url", default=None, help="改用这个 Chroma 服务器，而不是本地资料库。")
 @click.option("--corpus", multiple=True,
-              help="Files/folders/globs to ingest before evaluating (repeatable) "
-                   "[default: the gold set's bundled corpus, else data/sample].")
-@click.option("--embedder", default=None, help="Embedder for the store.")
+              help="评测前要导入的文件、文件夹或通配符（可重复）"
+                   "［默认：标准答案集自带的语料，没有则用 data/sample］。")
+@click.option("--embedder", default=None, help="资料库使用的嵌入模型。")
 @click.option("--retriever", type=click.Choice(["bm25", "dense", "hybrid"]), default=None)
 @click.option("--answerer", type=click.Choice(["extractive", "llm"]), default=None)
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write report.html, report.md and charts into this folder (one subfolder per set).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the summary.")
+              help="把 report.html、report.md 和图表写入这个文件夹（每个评测集一个子文件夹）。")
+@click.option("--json", "as_json", is_flag=True, help="输出一个 JSON 对象，而不是文字汇总。")
 @click.option("--baseline", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="A previous --json output to compare against.")
+              help="用来对比的一次 --json 输出。")
 @click.option("--thresholds", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=BUNDLED_THRESHOLDS, show_default="evals/thresholds.toml", help="Gate minimums.")
-@click.option("--check", is_flag=True, help="Exit with status 1 when a gated metric is below its minimum.")
+              default=BUNDLED_THRESHOLDS, show_default="evals/thresholds.toml", help="门槛指标的最低值。")
+@click.option("--check", is_flag=True, help="有门槛指标低于最低值时以状态 1 退出。")
 @click.option("--judge", is_flag=True,
-              help="Also score faithfulness and answer relevance with the LLM at ASSISTANT_LLM_BASE_URL.")
+              help="同时用 ASSISTANT_LLM_BASE_URL 上的 LLM 评判忠实度和答案相关性。")
 def eval_command(sets: tuple[str, ...], gold: Path | None, store: Path | None, chroma_url: str | None,
                  corpus: tuple[str, ...], embedder: str | None, retriever: str | None, answerer: str | None,
                  report_dir: Path | None, as_json: bool, baseline: Path | None, thresholds: Path, check: bool,
                  judge: bool) -> None:
-    """Evaluate answers, citations, refusals, retrieval and latency against gold sets.
+    """按标准答案集评测回答、引用、拒答、检索和耗时。
 
-    With no options: the bundled sample, dev and test sets, each on its own corpus in an isolated store.
+    不带选项时运行内置的 sample、dev 和 test 三个评测集，每个集用自己的语料和独立的资料库。
     """
     # Deferred: the runner, metrics and the eval stores load opencc and the retrieval stack; `--help` should not.
     from evals import baseline as baselines
@@ -85,7 +85,7 @@ def eval_command(sets: tuple[str, ...], gold: Path | None, store: Path | None, c
                    for run in runs}
         if report_dir is not None:
             paths = suite.write_reports(reports, report_dir)
-            click.echo(f"report: {paths['html']} and {paths['md']}", err=True)
+            click.echo(f"评测报告已写入：{paths['html']} 和 {paths['md']}", err=True)
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

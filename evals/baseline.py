@@ -23,9 +23,13 @@ def load_baseline(path: str | Path) -> dict:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"cannot read baseline {path}: {exc}") from exc
+        from evals.schema import why_unreadable
+
+        raise ConfigError(f"无法读取基线文件 {path}：{why_unreadable(exc)}；"
+                          "--baseline 应指向一次 `assistant eval --json` 的输出") from exc
     if not isinstance(data, dict) or "answer_accuracy" not in data:
-        raise ConfigError(f"{path} is not an `assistant eval --json` output (no answer_accuracy)")
+        raise ConfigError(f"{path} 不是 `assistant eval --json` 的输出（缺少 answer_accuracy）；"
+                          "请用 `assistant eval --json > run.json` 生成基线，再用 --baseline run.json 对比")
     return data
 
 

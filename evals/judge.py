@@ -57,8 +57,8 @@ class Judge:
     def __init__(self, settings: Settings | None = None) -> None:
         s = settings or load_settings()
         if not (s.llm_base_url and s.llm_model):
-            raise ConfigError("the LLM judge needs ASSISTANT_LLM_BASE_URL and ASSISTANT_LLM_MODEL "
-                              "(an OpenAI-compatible endpoint); run without --judge for deterministic metrics")
+            raise ConfigError("LLM 评判需要设置环境变量 ASSISTANT_LLM_BASE_URL 和 ASSISTANT_LLM_MODEL"
+                              "（一个兼容 OpenAI 的接口）；不加 --judge 运行则只算确定性指标")
         from langchain_openai import ChatOpenAI
 
         llm = ChatOpenAI(base_url=s.llm_base_url, model=s.llm_model, api_key=s.llm_api_key or "not-needed",
@@ -67,20 +67,24 @@ class Judge:
         self._faithfulness = load_judge_prompt("faithfulness") | llm | StrOutputParser()
         self._relevance = load_judge_prompt("relevance") | llm | StrOutputParser()
 
-    def _ask(self, chain, **inputs: str) -> dict:
+    def _ask(self, chain, score, **inputs: str):
+        """The judge's reply to one prompt, scored by `score`; LLMError (in Chinese) when either fails."""
         try:
-            return parse_json_reply(chain.invoke(inputs))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise LLMError(f"the judge's reply could not be read: {exc}") from exc
+            reply = chain.invoke(inputs)
         except Exception as exc:  # openai/httpx raise many types; the user needs the endpoint named
-            raise LLMError(f"the LLM judge endpoint failed: {exc}") from exc
+            raise LLMError(f"LLM 评判接口（ASSISTANT_LLM_BASE_URL）调用失败：{exc}") from exc
+        try:
+            return score(parse_json_reply(reply))
+        except (ValueError, KeyError, TypeError) as exc:  # parse_json_reply's own reasons are internal
+            raise LLMError("评判模型的回复读不出评分（应为提示词要求的 JSON 对象）；"
+                           f"回复开头：{reply[:200]!r}") from exc
 
     def faithfulness(self, answer: str, quotes: Sequence[str]) -> float | None:
         context = "\n".join(f"[{i}] {q}" for i, q in enumerate(quotes, 1)) or "（无引用）"
-        return faithfulness_score(self._ask(self._faithfulness, context=context, answer=answer))
+        return self._ask(self._faithfulness, faithfulness_score, context=context, answer=answer)
 
     def relevance(self, question: str, answer: str) -> float:
-        return relevance_score(self._ask(self._relevance, question=question, answer=answer))
+        return self._ask(self._relevance, relevance_score, question=question, answer=answer)
 
 
 def judge_results(judge: Judge, results: Sequence[dict]) -> dict:
@@ -94,7 +98,7 @@ def judge_results(judge: Judge, results: Sequence[dict]) -> dict:
             scores = (judge.faithfulness(answer, [c["quote"] for c in r["citations"]]),
                       judge.relevance(r["question"], answer))
         except LLMError as exc:
-            log.warning("judge skipped %s: %s", r["id"], exc)
+            log.warning("LLM 评判跳过了用例 %s：%s", r["id"], exc)
             failed += 1
             continue
         faithful.append(scores[0])

@@ -49,7 +49,7 @@ def configure_cjk_font() -> str | None:
     installed = {f.name for f in font_manager.fontManager.ttflist}
     name = next((f for f in CJK_FONTS if f in installed), None)
     if name is None:
-        log.warning("no CJK font found (install fonts-noto-cjk); Chinese chart labels will show as boxes")
+        log.warning("没有找到中文字体（请安装 fonts-noto-cjk）；图表里的中文会显示成方框")
         return None
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]

@@ -131,7 +131,7 @@ def open_isolated(name: str, corpus: tuple[str, ...] | list[str], *, chroma_url:
     a = Assistant(settings=settings)
     report = a.ingest(list(corpus))
     for rejected in report.rejected:
-        log.warning("not ingested: %s", rejected)
+        log.warning("未导入：%s", rejected)
     return a
 
 
@@ -149,5 +149,5 @@ def open_assistant(store: Path | None = None, chroma_url: str | None = None, emb
     if corpus:
         report = a.ingest(list(corpus))
         for rejected in report.rejected:
-            log.warning("not ingested: %s", rejected)
+            log.warning("未导入：%s", rejected)
     return a

@@ -60,20 +60,20 @@ def plan(sets: Sequence[str] = (), gold: Path | None = None, store: Path | None 
     """The runs the options ask for (see the module docstring)."""
     corpus = tuple(corpus)
     if sets and (gold or store or corpus):
-        raise ConfigError("--set runs bundled gold sets on their own corpora; "
-                          "use --gold with --corpus or --store instead of --set")
+        raise ConfigError("--set 运行的是内置评测集和它们自带的语料，不能与 --gold、--store 或 --corpus 同时使用；"
+                          "要评测别的标准答案集，请去掉 --set，改用 --gold 加 --corpus 或 --store")
     if not (sets or gold or store or corpus):
         sets = SET_NAMES
     if sets:
         unknown = [s for s in sets if s not in BUNDLED_SETS]
         if unknown:
-            raise ConfigError(f"unknown eval set {', '.join(unknown)} (known: {', '.join(SET_NAMES)})")
+            raise ConfigError(f"没有评测集 {'、'.join(unknown)}（可用的评测集：{'、'.join(SET_NAMES)}）；请改正 --set 的值")
         picked = [BUNDLED_SETS[s] for s in dict.fromkeys(sets)]
         absent = [s.name for s in picked if not corpus_files(s.corpus)]
         if absent:
-            raise ConfigError(f"the corpus of eval set {', '.join(absent)} is missing "
-                              f"({', '.join(c for s in picked if s.name in absent for c in s.corpus)}); "
-                              "the bundled sets need a source checkout")
+            raise ConfigError(f"评测集 {'、'.join(absent)} 的语料不存在"
+                              f"（{'、'.join(c for s in picked if s.name in absent for c in s.corpus)}）；"
+                              "内置评测集要在源码检出（git clone）的目录里运行")
         return [Run(s.name, s.gold, s.corpus, bundled=s.name, enforced=s.name in ENFORCED_SETS) for s in picked]
     gold = Path(gold) if gold else BUNDLED_SETS["sample"].gold
     bundled = bundled_set_for(gold)
@@ -85,7 +85,7 @@ def plan(sets: Sequence[str] = (), gold: Path | None = None, store: Path | None 
         corpus = bundled.corpus if bundled else BUNDLED_SETS["sample"].corpus
     empty = [c for c in corpus if not corpus_files([c])]
     if empty:
-        raise ConfigError(f"--corpus {', '.join(empty)}: no such file, or no file in it")
+        raise ConfigError(f"--corpus {'、'.join(empty)}：没有这个文件，或其中没有文件；请检查路径或通配符")
     own_corpus = bundled is not None and corpus == bundled.corpus
     return [Run(set_name if own_corpus else corpus_name(corpus), gold, corpus, None, set_name, enforced)]
 
@@ -134,7 +134,8 @@ def evaluate_run(run: Run, options: Options, *, previous: dict | None = None, ba
     assistant = open_run(run, options)
     missing = missing_sources(assistant, cases)
     if missing:
-        warn(f"warning: {run.name}: the store lacks {len(missing)} gold source(s): {', '.join(missing)}")
+        warn(f"警告：{run.name}：资料库缺少 {len(missing)} 个标准答案来源：{'、'.join(missing)}"
+             "（引用它们的用例不可能通过；请用 --corpus 导入这些文章）")
     stats = assistant.stats()
     config = {
         "set": run.name, "gold": str(run.gold), "corpus": list(run.corpus), "store": str(assistant.settings.store),
@@ -153,7 +154,7 @@ def evaluate_run(run: Run, options: Options, *, previous: dict | None = None, ba
         if earlier is not None:
             report["baseline"] = {"path": str(baseline_path), **baselines.compare(report, earlier)}
         else:
-            warn(f"warning: {run.name}: the baseline has no run of {run.gold.name}")
+            warn(f"警告：{run.name}：基线里没有 {run.gold.name} 的运行结果，这个评测集不做对比")
     return report
 
 
@@ -196,38 +197,38 @@ def summary_lines(report: dict) -> list[str]:
     crag = report.get("crag") or {}
     refusals = report.get("refusals") or {}
     lines = [
-        f"cases {report['cases']} ({report['answerable']} answerable, {report['unanswerable']} unanswerable), "
-        f"passed {report['passed']}, errors {report['errors']}",
-        f"answer accuracy {f('answer_accuracy')}  fact recall {f('fact_recall')}  "
-        f"figure exact {f('figure_exact_match')}",
-        f"citation accuracy {f('citation_accuracy')}  support {f('citation_support')}  "
-        f"precision {f('citation_precision')}",
-        f"refusal accuracy {f('refusal_accuracy')}  false refusals {f('false_refusal_rate')}",
-        f"CRAG score {_fmt(crag, 'score')} (+1 ×{crag.get('correct', 0)}, 0 ×{crag.get('refused', 0)}, "
-        f"−1 ×{crag.get('wrong', 0)})",
-        f"retrieval R@1 {f('recall_at_1')}  R@5 {f('recall_at_5')}  MRR {f('mrr')}  nDCG@10 {f('ndcg_at_10')}  "
-        f"evidence@5 {f('evidence_recall_at_5')}",
-        f"latency p50 {f('latency_p50_ms')} ms  p95 {f('latency_p95_ms')} ms",
-        "by type: " + ", ".join(f"{t} {g['passed']}/{g['cases']}" for t, g in report["by_type"].items()),
+        f"用例 {report['cases']} 条（可回答 {report['answerable']}，应拒答 {report['unanswerable']}），"
+        f"通过 {report['passed']}，出错 {report['errors']}",
+        f"回答正确率 {f('answer_accuracy')}  事实召回 {f('fact_recall')}  "
+        f"数字精确匹配 {f('figure_exact_match')}",
+        f"引用正确率 {f('citation_accuracy')}  引用支撑 {f('citation_support')}  "
+        f"引用精确率 {f('citation_precision')}",
+        f"拒答正确率 {f('refusal_accuracy')}  误拒率 {f('false_refusal_rate')}",
+        f"CRAG 得分 {_fmt(crag, 'score')}（+1 ×{crag.get('correct', 0)}，0 ×{crag.get('refused', 0)}，"
+        f"−1 ×{crag.get('wrong', 0)}）",
+        f"检索 R@1 {f('recall_at_1')}  R@5 {f('recall_at_5')}  MRR {f('mrr')}  nDCG@10 {f('ndcg_at_10')}  "
+        f"证据召回@5 {f('evidence_recall_at_5')}",
+        f"延迟 p50 {f('latency_p50_ms')} ms  p95 {f('latency_p95_ms')} ms",
+        "各类型通过：" + "，".join(f"{t} {g['passed']}/{g['cases']}" for t, g in report["by_type"].items()),
     ]
     if report.get("by_tag"):
-        lines.append("worst tags: " + ", ".join(f"{t} {g['passed']}/{g['cases']}" for t, g in worst_tags(report)))
+        lines.append("通过率最低的标签：" + "，".join(f"{t} {g['passed']}/{g['cases']}" for t, g in worst_tags(report)))
     if refusals.get("refused"):
         def counts(by_reason: dict[str, int]) -> str:
-            return ", ".join(f"{check} {n}" for check, n in by_reason.items())
+            return "，".join(f"{check} {n}" for check, n in by_reason.items())
 
-        line = "refusals by check: " + counts(refusals["by_reason"])
+        line = "各项检查的拒答：" + counts(refusals["by_reason"])
         if refusals.get("false_refusals"):
-            line += "; false refusals by check: " + counts(refusals["false_by_reason"])
+            line += "；其中误拒：" + counts(refusals["false_by_reason"])
         lines.append(line)
     if report.get("judge"):
         j = report["judge"]
-        lines.append(f"LLM judge: faithfulness {j['faithfulness']}, answer relevance {j['answer_relevance']}")
+        lines.append(f"LLM 评判：忠实度 {_fmt(j, 'faithfulness')}，答案相关性 {_fmt(j, 'answer_relevance')}")
     if report.get("baseline"):
-        lines.append("regressed vs baseline: " + (", ".join(report["baseline"]["regressed"]) or "none"))
+        lines.append("比基线退步的指标：" + ("、".join(report["baseline"]["regressed"]) or "无"))
     gate = report["gate"]
-    label = "gate" if gate.get("enforced", True) else "gate (reported, not enforced)"
-    lines.append(f"{label}: PASS" if gate["passed"] else f"{label}: FAIL — " + "; ".join(gate["failures"]))
+    label = "门槛" if gate.get("enforced", True) else "门槛（只报告，不强制）"
+    lines.append(f"{label}：通过" if gate["passed"] else f"{label}：未通过 — " + "；".join(gate["failures"]))
     return lines
 
 
@@ -236,7 +237,7 @@ def text_summary(reports: dict[str, dict]) -> str:
     blocks = [f"== {name} ==\n" + "\n".join(summary_lines(r)) for name, r in reports.items()]
     if len(reports) > 1 and GATE_SET in reports:
         gate = reports[GATE_SET]["gate"]
-        blocks.append(f"CI gate ({GATE_SET}): " + ("PASS" if gate["passed"] else "FAIL"))
+        blocks.append(f"CI 门槛（{GATE_SET}）：" + ("通过" if gate["passed"] else "未通过"))
     return "\n\n".join(blocks)
 
 

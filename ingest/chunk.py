@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from core.documents import Chunk, Document
+from core.documents import Chunk, Document, page_at
 from core.text import CUT_POINT, split_sentences
 
 MIN_CHARS = 150
@@ -78,5 +78,6 @@ def chunk_document(doc: Document) -> list[Chunk]:
         if cid in seen:  # verbatim repeats inside one page (e.g. a doubled heading) add nothing
             continue
         seen.add(cid)
-        chunks.append(Chunk(cid, doc.source, body, s, e, len(chunks), dict(meta)))
+        page = page_at(doc.pages, s)  # where a paged document's chunk begins, for citations and filters
+        chunks.append(Chunk(cid, doc.source, body, s, e, len(chunks), {**meta, **({"page": page} if page else {})}))
     return chunks

@@ -6,7 +6,10 @@ Two layers, in this order (``clean_text``):
    ``repair_gbk_shift`` → ``drop_placeholders`` → ``strip_pinyin`` → ``normalize_unicode`` → ``to_simplified``.
    The repair re-encodes characters to GBK bytes, so it must see them before NFKC or t2s change any;
    NFKC also folds full-width ``？``/``！`` into the ASCII marks that the placeholder and repair rules
-   read as damage, so those rules run first.
+   read as damage, so those rules run first. ``normalize_unicode`` also turns radical code points into
+   the characters they stand for (``core.radicals``: ``⻋间⻓`` → ``车间长``, as Chromium-printed PDFs
+   carry them), one code point for one; after the repair, since GBK has radicals too (⺁ is FE 50 in
+   GB18030) that a shifted run may hold as damaged bytes.
 2. Line rules on the fixed (NFKC, simplified) text, so each cue word needs only one spelling:
    ``render_tables`` → ``drop_spam_lists`` → ``drop_boilerplate_lines`` → tidy (strip lines, drop
    repeats, collapse blanks). Tables are read into sentences first: their rows are short lines
@@ -28,6 +31,7 @@ from itertools import chain
 
 import jieba
 
+from core.documents import PAGE_BREAK
 from core.text import CJK, SENTENCE_MARK, normalize_unicode, to_simplified
 from ingest.tables import render_tables
 
@@ -246,7 +250,7 @@ def drop_placeholders(text: str) -> str:
 
 
 def fix_characters(text: str) -> str:
-    """The character-level half of cleaning: mojibake, residue, pinyin, NFKC, simplified."""
+    """The character-level half of cleaning: mojibake, residue, pinyin, NFKC and radicals, simplified."""
     return to_simplified(normalize_unicode(strip_pinyin(drop_placeholders(repair_gbk_shift(text)))))
 
 
@@ -325,15 +329,20 @@ def drop_boilerplate_lines(text: str, common_lines: frozenset[str] = frozenset()
 
 
 def _tidy(text: str) -> str:
-    """Strip each line, drop a line repeating the previous non-blank one, keep one blank between paragraphs."""
+    """Strip each line, drop a line repeating the previous non-blank one, keep one blank between paragraphs.
+    A page break stays a line of its own, each one (a blank page too), so pages can still be counted."""
     lines: list[str] = []
     last = ""
-    for line in (raw.strip() for raw in text.split("\n")):
-        if line and line == last:
+    for raw in text.split("\n"):
+        line = raw.strip(" \t") if raw.strip(" \t") == PAGE_BREAK else raw.strip()
+        if line and line == last and line != PAGE_BREAK:
             continue
         lines.append(line)
         last = line or last
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return _OUTER_SPACE.sub("", re.sub(r"\n{3,}", "\n\n", "\n".join(lines)))
+
+
+_OUTER_SPACE = re.compile(rf"^[^\S{PAGE_BREAK}]+|[^\S{PAGE_BREAK}]+$")  # white space but page breaks
 
 
 def clean_text(text: str, common_lines: frozenset[str] = frozenset()) -> str:
@@ -347,7 +356,21 @@ def clean_text(text: str, common_lines: frozenset[str] = frozenset()) -> str:
 
 def clean_lines(fixed: str, common_lines: frozenset[str] = frozenset()) -> str:
     """The line half of ``clean_text``, for text that has been through ``fix_characters`` already."""
-    return _tidy(drop_boilerplate_lines(drop_spam_lists(render_tables(fixed)), common_lines))
+    return _tidy(drop_boilerplate_lines(drop_spam_lists(render_tables(_page_break_lines(fixed))), common_lines))
+
+
+def _page_break_lines(text: str) -> str:
+    """Page breaks at the start or end of a line become lines of their own (line rules see the line
+    without them); one inside a line, where a page cut a sentence, stays where it is."""
+    out = []
+    for line in text.split("\n"):
+        body = line.strip(f" \t{PAGE_BREAK}")
+        if PAGE_BREAK not in line or (body and PAGE_BREAK not in line.replace(body, "", 1).strip(" \t")):
+            out.append(line)
+            continue
+        head, _, tail = line.partition(body) if body else (line, "", "")
+        out += [PAGE_BREAK] * head.count(PAGE_BREAK) + ([body] if body else []) + [PAGE_BREAK] * tail.count(PAGE_BREAK)
+    return "\n".join(out)
 
 
 def furniture_candidates(fixed: str) -> frozenset[str]:

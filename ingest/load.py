@@ -14,6 +14,7 @@ import io
 import logging
 import os
 import re
+import time
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -24,22 +25,23 @@ import pypdf
 from docx.table import Table
 from pdfminer.high_level import extract_text as pdfminer_extract_text
 
-from ingest import html
+from ingest import html, ocr, office
 from ingest.decode import decode_bytes
 from core.errors import (
     EmptyFileError,
     InputError,
     MissingPathError,
     TooLargeError,
+    TooSlowError,
     UnsupportedTypeError,
 )
-from core.documents import RawDocument
+from core.documents import PAGE_BREAK, RawDocument
 
 logger = logging.getLogger(__name__)
 # pdfminer warns once per glyph about fonts in Chromium-made CJK PDFs; the text is still right.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc", ".wps", ".xlsx", ".csv", ".pdf", ".png", ".jpg", ".jpeg")
 
 _MISSING = "找不到这个文件或文件夹；请检查路径"
 _CONVERT = f"请转换成以下格式之一：{'、'.join(SUPPORTED_SUFFIXES)}"
@@ -155,14 +157,37 @@ class InputLimits:
     max_file_bytes: int = 50 * 2**20  # as stored on disk
     max_unpacked_bytes: int = 200 * 2**20  # a DOCX's zip entries, uncompressed (zip bombs)
     max_document_chars: int = 2_000_000  # the text after decoding and extraction
+    max_file_seconds: float = 120.0  # reading, cleaning and cutting one file (a news page takes well under 1 s)
+    max_ocr_page_seconds: float = 60.0  # added per page that needs OCR (bench/ocr.py: 5-20 s a page here)
 
 
 DEFAULT_LIMITS = InputLimits()
 
 
-def load_file(path: str | Path, limits: InputLimits = DEFAULT_LIMITS) -> RawDocument:
+class Deadline:
+    """One file's time budget in ingest, checked between pages, blocks and stages: a file that would take
+    longer is given up with a message, and the others go on. Each page that needs OCR adds its own
+    allowance, so a long scanned PDF is bounded per page, not refused for being long."""
+
+    def __init__(self, path: str | Path, seconds: float, ocr_page_seconds: float = 0.0) -> None:
+        self.path, self.seconds, self.ocr_page_seconds = Path(path), seconds, ocr_page_seconds
+        self._ends = time.monotonic() + seconds
+
+    def allow_ocr_pages(self, pages: int) -> None:
+        self.seconds += pages * self.ocr_page_seconds
+        self._ends += pages * self.ocr_page_seconds
+
+    def check(self, stage: str) -> None:
+        if time.monotonic() > self._ends:
+            raise TooSlowError(self.path, f"{stage}超过 {self.seconds:g} 秒仍未完成，已放弃（设置项 max_file_seconds、"
+                                          "max_ocr_page_seconds）；请检查文件是否损坏，或拆分后再导入")
+
+
+def load_file(path: str | Path, limits: InputLimits = DEFAULT_LIMITS, deadline: Deadline | None = None
+              ) -> RawDocument:
     """Read one file into a RawDocument, or raise an InputError saying what to do about it."""
     path = Path(path)
+    deadline = deadline or Deadline(path, limits.max_file_seconds, limits.max_ocr_page_seconds)
     _check_file(path)
     _check_suffix(path)
     size = path.stat().st_size
@@ -173,9 +198,9 @@ def load_file(path: str | Path, limits: InputLimits = DEFAULT_LIMITS) -> RawDocu
     if not data:
         raise EmptyFileError(path, "文件是空的；请加入正文或不要导入它")
     loader, empty_reason = _FORMATS[path.suffix.lower()]
-    if path.suffix.lower() == ".docx":
+    if path.suffix.lower() in (".docx", ".xlsx"):
         _check_unpacked(data, path, limits)
-    extracted = loader(data, path)
+    extracted = loader(data, path, deadline)
     text = _LINE_BREAKS.sub("\n", extracted.text)
     if not text.strip():
         raise EmptyFileError(path, empty_reason)
@@ -190,7 +215,7 @@ def _mb(size: int) -> str:
 
 
 def _check_unpacked(data: bytes, path: Path, limits: InputLimits) -> None:
-    """A DOCX is a zip: its entries' declared sizes are summed before anything is extracted."""
+    """A DOCX or XLSX is a zip: its entries' declared sizes are summed before anything is extracted."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -228,24 +253,24 @@ def _unreadable(path: Path, error: OSError) -> InputError:
     return InputError(path, "无法读取；请检查文件和磁盘")
 
 
-def _load_text(data: bytes, path: Path) -> _Extracted:
+def _load_text(data: bytes, path: Path, _deadline: Deadline) -> _Extracted:
     text, encoding = decode_bytes(data, path)
     return _Extracted(text, encoding)
 
 
-def _load_markdown(data: bytes, path: Path) -> _Extracted:
+def _load_markdown(data: bytes, path: Path, _deadline: Deadline) -> _Extracted:
     text, encoding = decode_bytes(data, path)
     plain, title = strip_markdown(text)
     return _Extracted(plain, encoding, {"title": title} if title else {})
 
 
-def _load_html(data: bytes, path: Path) -> _Extracted:
+def _load_html(data: bytes, path: Path, _deadline: Deadline) -> _Extracted:
     page, encoding = decode_bytes(data, path, hint=html.declared_charset(data))
     text, meta = html.extract(page)
     return _Extracted(text, encoding, meta)
 
 
-def _load_docx(data: bytes, path: Path) -> _Extracted:
+def _load_docx(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises zip, XML, KeyError... for damaged files alike
@@ -255,6 +280,7 @@ def _load_docx(data: bytes, path: Path) -> _Extracted:
         ) from error
     lines: list[str] = []
     for block in document.iter_inner_content():
+        deadline.check("读取")
         lines.extend(_table_rows(block) if isinstance(block, Table) else [block.text])
     props = document.core_properties
     meta = {"title": props.title, "author": props.author}
@@ -272,12 +298,15 @@ def _table_rows(table: Table) -> list[str]:
     return rows
 
 
-def _load_pdf(data: bytes, path: Path) -> _Extracted:
+def _load_pdf(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(path, "PDF 设有密码；请去掉密码后再导入")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = []
+        for page in reader.pages:
+            deadline.check("读取")
+            pages.append(page.extract_text() or "")
         info = reader.metadata
         meta = {"title": info.title, "author": info.author} if info else {}
     except InputError:
@@ -287,11 +316,19 @@ def _load_pdf(data: bytes, path: Path) -> _Extracted:
         raise InputError(
             path, "无法作为 PDF 打开（文件可能已损坏）；请重新导出或重新下载该 PDF"
         ) from error
-    text = "\n".join(pages)
-    if _visible_chars(text) < _PDF_MIN_CHARS_PER_PAGE * max(len(pages), 1):
-        text = max(text, _pdfminer_text(data), key=_visible_chars)
+    if _visible_chars("".join(pages)) < _PDF_MIN_CHARS_PER_PAGE * max(len(pages), 1):
+        deadline.check("读取")
+        pages = _better_pages(pages, _pdfminer_pages(data))
+    pages = ocr.ocr_scanned_pages(reader, pages, path, deadline)
     meta = {k: str(v).strip() for k, v in meta.items() if v and str(v).strip()}
-    return _Extracted(unwrap_lines(text), meta=meta)
+    return _Extracted(unwrap_lines(PAGE_BREAK.join(pages)), meta=meta)
+
+
+def _better_pages(pypdf_pages: list[str], pdfminer_pages: list[str]) -> list[str]:
+    """Page by page the reading with more text; if the two disagree on the page count, the better whole."""
+    if len(pdfminer_pages) == len(pypdf_pages):
+        return [max(a, b, key=_visible_chars) for a, b in zip(pypdf_pages, pdfminer_pages)]
+    return max(pypdf_pages, pdfminer_pages, key=lambda pages: _visible_chars("".join(pages)))
 
 
 _LINE_END = re.compile(r"[。！？!?；;：:”’」』）)]$")
@@ -300,12 +337,17 @@ _WRAP_SHARE = 0.8  # a line this close to the page's text width was wrapped by t
 
 def unwrap_lines(text: str) -> str:
     """Join the lines a PDF's layout wrapped ("新就业形\n态劳动者", "186\n件"): a line that fills the text
-    width and ends without punctuation continues on the next. Short lines (headlines, list items) stay."""
-    lines = text.split("\n")
-    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    width and ends without punctuation continues on the next. Short lines (headlines, list items) stay.
+    Page breaks (PAGE_BREAK) stay too: lines are never joined across one, so citations keep their page."""
+    pages = [page.split("\n") for page in text.split(PAGE_BREAK)]
+    lengths = sorted(len(line.strip()) for lines in pages for line in lines if line.strip())
     if len(lengths) < 3:
         return text
-    width = lengths[int(len(lengths) * 0.9)]
+    width = lengths[int(len(lengths) * 0.9)]  # over the whole document: a short page has too few lines
+    return PAGE_BREAK.join(_unwrap_page(lines, width) for lines in pages)
+
+
+def _unwrap_page(lines: list[str], width: int) -> str:
     out: list[str] = []
     for line in lines:
         stripped = line.strip()
@@ -321,30 +363,67 @@ def _wrapped(line: str, width: int) -> bool:
     return len(line) >= _WRAP_SHARE * width and not _LINE_END.search(line)
 
 
-def _pdfminer_text(data: bytes) -> str:
-    """pdfminer's reading of the text layer, which some PDFs only it can decode."""
+def _pdfminer_pages(data: bytes) -> list[str]:
+    """pdfminer's reading of the text layer, page by page; some PDFs only it can decode."""
     try:
-        return pdfminer_extract_text(io.BytesIO(data)).replace("\f", "\n")
+        text = pdfminer_extract_text(io.BytesIO(data))
     except Exception:  # pdfminer is only a second opinion; pypdf already opened the file
         logger.debug("pdfminer could not read the PDF either", exc_info=True)
-        return ""
+        return []
+    pages = text.split("\f")  # pdfminer ends every page with a form feed
+    return pages[:-1] if len(pages) > 1 and not pages[-1].strip() else pages
 
 
 def _visible_chars(text: str) -> int:
     return sum(not ch.isspace() for ch in text)
 
 
+def _load_image(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
+    """A photo or scan of a page: one page of OCR text."""
+    deadline.allow_ocr_pages(1)
+    deadline.check("识别文字")
+    return _Extracted(unwrap_lines(ocr.ocr_image(data, path)))
+
+
+def _load_doc(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
+    """.doc / .wps: LibreOffice converts to DOCX, then the DOCX loader reads it (tables included)."""
+    deadline.check("读取")
+    extracted = _load_docx(office.convert_to_docx(data, path), path, deadline)
+    meta = dict(extracted.meta)
+    if not office.converted_title(meta.get("title", "")):
+        meta.pop("title", None)
+    return _Extracted(extracted.text, meta=meta)
+
+
+def _load_xlsx(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
+    text, title = office.read_xlsx(data, path, deadline)
+    return _Extracted(text, meta={"title": title})
+
+
+def _load_csv(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
+    text, encoding, title = office.read_csv(data, path, deadline)
+    return _Extracted(text, encoding, {"title": title})
+
+
 _WHITESPACE_ONLY = "只有空白字符；请加入正文或不要导入它"
+_NO_TEXT_IN_IMAGE = "图片里没有识别出文字；请换用更清晰的扫描件或照片（文字端正、清楚，建议 300 dpi），或不要导入它"
 _NO_ARTICLE = "网页里没有找到文章正文；请保存文章页面本身，而不是只有脚本的外壳页面"
 # suffix -> (loader, reason given when it finds no text)
-_FORMATS: dict[str, tuple[Callable[[bytes, Path], _Extracted], str]] = {
+_FORMATS: dict[str, tuple[Callable[[bytes, Path, Deadline], _Extracted], str]] = {
     ".txt": (_load_text, _WHITESPACE_ONLY),
     ".md": (_load_markdown, _WHITESPACE_ONLY),
     ".markdown": (_load_markdown, _WHITESPACE_ONLY),
     ".html": (_load_html, _NO_ARTICLE),
     ".htm": (_load_html, _NO_ARTICLE),
     ".docx": (_load_docx, "文档里没有文字；请加入正文或不要导入它"),
-    ".pdf": (_load_pdf, "PDF 没有文字层（可能是扫描件）；请先做文字识别（OCR）"),
+    ".doc": (_load_doc, "文档里没有文字；请加入正文或不要导入它"),
+    ".wps": (_load_doc, "文档里没有文字；请加入正文或不要导入它"),
+    ".xlsx": (_load_xlsx, "工作簿里没有任何单元格有内容；请检查是否选对了文件"),
+    ".csv": (_load_csv, "CSV 里没有任何单元格有内容；请检查是否选对了文件"),
+    ".pdf": (_load_pdf, "PDF 没有文字层，文字识别（OCR）也没有读出文字；若是扫描件，请换用更清晰的扫描（建议 300 dpi）"),
+    ".png": (_load_image, _NO_TEXT_IN_IMAGE),
+    ".jpg": (_load_image, _NO_TEXT_IN_IMAGE),
+    ".jpeg": (_load_image, _NO_TEXT_IN_IMAGE),
 }
 
 

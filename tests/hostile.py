@@ -42,7 +42,8 @@ def write_hostile_folder(folder: Path, bomb_bytes: int = 3_000_000, huge_chars: 
         "共有412名选手参赛。\n", "ingested")
     put("x" * 120 + ".txt", GOOD.replace("测试市", "长名市"), "ingested")
     put(".hidden.txt", GOOD, "skipped")
-    put("logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "skipped")
+    put("logo.gif", b"GIF89a" + b"\0" * 64, "skipped")
+    put("broken.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "rejected")  # an image that does not decode
     (folder / "loop").symlink_to(folder, target_is_directory=True)
     expected["loop"] = "skipped"
     return expected

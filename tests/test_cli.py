@@ -40,11 +40,11 @@ def test_ingest_reports_each_bad_file_and_exits_1(warm_store, tmp_path):
     out = run("ingest", str(tmp_path / "empty.txt"), str(tmp_path / "note.rtf"), str(tmp_path / "good.txt"),
               str(tmp_path / "nope.txt"), "--quiet", store=warm_store)
     assert out.returncode == 1
-    rejected = [line for line in out.stderr.splitlines() if line.startswith("rejected:")]
+    rejected = [line for line in out.stderr.splitlines() if line.startswith("未导入：")]
     assert len(rejected) == 3
     for name in ("empty.txt", "note.rtf", "nope.txt"):
         assert any(name in line for line in rejected)
-    assert "ingested 1, unchanged 0, rejected 3, skipped 0" in out.stdout
+    assert "导入 1 篇，未变 0 篇，未导入 3 篇，跳过 0 个" in out.stdout
     assert "Traceback" not in out.stderr
 
 
@@ -67,7 +67,7 @@ def test_ask_json_has_the_contract_shape(sample_store):
     assert set(data) >= {"id", "question", "answer", "refused", "citations"}
     assert data["refused"] is False and "84.8%" in data["answer"]
     cite = data["citations"][0]
-    assert set(cite) == {"n", "source", "title", "date", "quote", "chunk_id", "start", "end"}
+    assert set(cite) == {"n", "source", "title", "date", "quote", "chunk_id", "start", "end", "page", "table"}
     assert "84.8%" in cite["quote"] and cite["source"].endswith("001_2027b2049f37b8e8.txt")
 
 
@@ -110,7 +110,7 @@ def test_unknown_flag_and_bad_embedder_are_clear_errors(tmp_path):
     out = run("stats", "--frobnicate")
     assert out.returncode == 2 and "No such option" in out.stderr
     out = run("ingest", str(SAMPLE), "--embedder", "word2vec", store=tmp_path / "x")
-    assert out.returncode != 0 and "unknown embedder" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode != 0 and "设置项 embedder" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_remove_unknown_source_is_a_clear_error(sample_store):
@@ -147,7 +147,7 @@ def test_chroma_server_store_ingests_and_answers(chroma_server, warm_store):
                             store=warm_store).stdout)
     assert "1289家" in answer["answer"] and "1289家" in answer["citations"][0]["quote"]
     again = run("ingest", str(SAMPLE), "--quiet", "--chroma-url", chroma_server, store=warm_store)
-    assert "unchanged 5" in again.stdout
+    assert "未变 5 篇" in again.stdout
 
 
 def test_unreachable_chroma_server_is_a_clear_error(tmp_path):
@@ -159,7 +159,7 @@ def test_mistyped_store_is_an_error_not_a_new_empty_store(tmp_path):
     typo = tmp_path / "stroe"
     for args in (("stats", "--json"), ("list",), ("ask", "南昌工业园区建会率是多少？")):
         out = run(*args, "--store", str(typo))
-        assert out.returncode != 0 and "no store at" in out.stderr and "assistant ingest" in out.stderr
+        assert out.returncode != 0 and "没有资料库" in out.stderr and "assistant ingest" in out.stderr
     assert not typo.exists()
 
 
@@ -179,7 +179,7 @@ def test_store_that_is_a_file_is_a_clear_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     out = run("ingest", str(SAMPLE), "--quiet", "--store", str(blocker / "store"))
-    assert out.returncode != 0 and "cannot open the store" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode != 0 and "无法打开资料库文件" in out.stderr and "Traceback" not in out.stderr
 
 
 HEAVY = ("gradio", "chromadb", "langchain", "langchain_core", "matplotlib", "torch", "sentence_transformers")

@@ -282,7 +282,7 @@ def test_cli_runs_every_bundled_set_in_its_own_store(eval_env, tmp_path, monkeyp
     assert text.exit_code == 0, text.output
     headers = [line for line in text.stdout.splitlines() if line.startswith("== ")]
     assert headers == ["== sample ==", "== test =="]
-    assert "CI gate (test): " in text.stdout and "CRAG score" in text.stdout
+    assert "CI 门槛（test）：" in text.stdout and "CRAG 得分" in text.stdout
 
 
 def test_cli_check_exits_1_below_the_thresholds(sample_store):
@@ -291,20 +291,20 @@ def test_cli_check_exits_1_below_the_thresholds(sample_store):
     with_check = CliRunner().invoke(eval_command, [*args, "--check"])
     assert without_check.exit_code == 0
     assert with_check.exit_code == 1
-    assert "gate: FAIL — answer_accuracy 0.000 < 0.90" in with_check.stdout
+    assert "门槛：未通过 — answer_accuracy 0.000 < 0.90" in with_check.stdout
 
 
 def test_cli_bad_gold_file_is_one_clear_error():
     result = CliRunner().invoke(eval_command, ["--gold", str(GOLD_FIXTURES / "bad_type.jsonl")])
     assert result.exit_code == 1
-    assert "bad_type.jsonl:3: field 'type'" in result.output
+    assert "bad_type.jsonl 第 3 行，字段 type：" in result.output
     assert "Traceback" not in result.output
 
 
 def test_cli_empty_store_is_one_clear_error(tmp_path):
     result = CliRunner().invoke(eval_command, ["--store", str(tmp_path / "empty")])
     assert result.exit_code == 1
-    assert "holds no documents yet" in result.output
+    assert "里还没有文档" in result.output
     assert "Traceback" not in result.output
 
 

@@ -24,16 +24,16 @@ def test_valid_file_loads_every_case_and_skips_blank_lines():
 @pytest.mark.parametrize(
     ("fixture", "line", "field", "reason"),
     [
-        ("bad_json.jsonl", 2, "(line)", "not valid JSON"),
+        ("bad_json.jsonl", 2, "(line)", "不是有效的 JSON"),
         ("bad_type.jsonl", 3, "type", "figure"),
-        ("missing_question.jsonl", 1, "question", "Field required"),
-        ("unanswerable_with_facts.jsonl", 1, "(case)", "unanswerable case takes no 'facts'"),
-        ("follow_up_without_history.jsonl", 1, "(case)", "needs its 'history'"),
-        ("duplicate_id.jsonl", 2, "id", "duplicate id 'f1' (first on line 1)"),
-        ("source_with_folder.jsonl", 1, "sources", "not a bare file name"),
-        ("empty_fact.jsonl", 1, "facts", "fact 0 needs at least one"),
-        ("bad_history_role.jsonl", 1, "history.0.role", "'user' or 'assistant'"),
-        ("unknown_field.jsonl", 1, "fact", "Extra inputs are not permitted"),
+        ("missing_question.jsonl", 1, "question", "缺少必填字段"),
+        ("unanswerable_with_facts.jsonl", 1, "(case)", "不能有 facts 或 sources"),
+        ("follow_up_without_history.jsonl", 1, "(case)", "必须有 history"),
+        ("duplicate_id.jsonl", 2, "id", "id 'f1' 重复（第 1 行已用过）"),
+        ("source_with_folder.jsonl", 1, "sources", "不是单纯的文件名"),
+        ("empty_fact.jsonl", 1, "facts", "第 1 条事实没有非空的写法"),
+        ("bad_history_role.jsonl", 1, "history.0.role", "应为以下取值之一：'user'、'assistant'"),
+        ("unknown_field.jsonl", 1, "fact", "没有这个字段（可用的字段：id、type、question、facts、"),
     ],
 )
 def test_bad_line_is_reported_with_file_line_and_field(fixture, line, field, reason):
@@ -43,18 +43,19 @@ def test_bad_line_is_reported_with_file_line_and_field(fixture, line, field, rea
     err = caught.value
     assert (err.path, err.line, err.field) == (str(path), line, field)
     assert reason in str(err)
-    assert str(err).startswith(f"{path}:{line}: field '{field}'")
+    where = f"{path} 第 {line} 行" + ("" if field.startswith("(") else f"，字段 {field}")
+    assert str(err).startswith(where + "：")
 
 
 def test_missing_file_is_a_gold_set_error(tmp_path):
-    with pytest.raises(GoldSetError, match="cannot read"):
+    with pytest.raises(GoldSetError, match="文件不存在"):
         load_gold(tmp_path / "nope.jsonl")
 
 
 def test_empty_file_is_a_gold_set_error(tmp_path):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n\n", encoding="utf-8")
-    with pytest.raises(GoldSetError, match="no cases"):
+    with pytest.raises(GoldSetError, match="文件里没有用例"):
         load_gold(empty)
 
 

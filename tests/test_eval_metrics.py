@@ -253,10 +253,10 @@ def test_bundled_thresholds_gate_answers_citations_and_refusals():
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ("[min]\nanswer_acuracy = 0.9\n", "unknown metric 'answer_acuracy'"),
-        ("[min]\nanswer_accuracy = 90\n", "share between 0 and 1"),
-        ("answer_accuracy = 0.9\n", "needs a [min] table"),
-        ("[min\n", "cannot read thresholds file"),
+        ("[min]\nanswer_acuracy = 0.9\n", "未知指标 'answer_acuracy'"),
+        ("[min]\nanswer_accuracy = 90\n", "应为 0 到 1 之间的比例"),
+        ("answer_accuracy = 0.9\n", "缺少 [min] 表"),
+        ("[min\n", "无法读取门槛文件"),
     ],
 )
 def test_bad_thresholds_file_is_a_config_error(tmp_path, toml, message):
@@ -286,7 +286,7 @@ def test_baseline_comparison_names_regressions_and_flipped_cases():
 def test_baseline_that_is_not_an_eval_output_is_refused(tmp_path):
     path = tmp_path / "b.json"
     path.write_text('{"hello": 1}', encoding="utf-8")
-    with pytest.raises(ConfigError, match="not an `assistant eval --json` output"):
+    with pytest.raises(ConfigError, match="不是 `assistant eval --json` 的输出"):
         baseline.load_baseline(path)
 
 
@@ -432,7 +432,7 @@ def test_per_set_thresholds_replace_the_min_table(tmp_path):
     assert gate.load_thresholds(path, "sample") == {"answer_accuracy": 0.9}
     assert gate.load_thresholds(path, "test") == {"answer_accuracy": 0.5, "refusal_accuracy": 0.6}
     path.write_text("[min]\nanswer_accuracy = 0.9\n[min.tset]\nanswer_accuracy = 0.5\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"\[min.tset\] names no eval set"):
+    with pytest.raises(ConfigError, match=r"\[min.tset\] 里的 tset 不是评测集"):
         gate.load_thresholds(path)
 
 

@@ -90,7 +90,7 @@ def test_any_gold_on_any_corpus_runs_in_an_isolated_store_named_after_the_corpus
         "corpus", (str(sample_copy),), None, None, True)
     (run,) = suite.plan(gold=gold)
     assert run.corpus == BUNDLED_SETS["sample"].corpus and run.name == "sample"
-    with pytest.raises(ConfigError, match="no such file"):
+    with pytest.raises(ConfigError, match="没有这个文件"):
         suite.plan(gold=gold, corpus=[str(tmp_path / "nothing-*.html")])
 
 
@@ -149,5 +149,5 @@ def test_text_summary_prints_one_block_per_set_and_the_ci_gate():
     text = suite.text_summary({"sample": report, "dev": {**report, "gate": {**report["gate"], "enforced": False}},
                                "test": report})
     assert [line for line in text.splitlines() if line.startswith("==")] == ["== sample ==", "== dev ==", "== test =="]
-    assert "gate (reported, not enforced): PASS" in text
-    assert text.splitlines()[-1] == "CI gate (test): PASS"
+    assert "门槛（只报告，不强制）：通过" in text
+    assert text.splitlines()[-1] == "CI 门槛（test）：通过"

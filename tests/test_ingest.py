@@ -198,7 +198,7 @@ def test_vectors_in_another_chroma_are_refused(warm_store):
     from core.errors import StoreError
 
     Assistant(store=warm_store).ingest([str(SAMPLE / "004_dd97a22918ae5a23.txt")])
-    with pytest.raises(StoreError, match="keeps its vectors in embedded"):
+    with pytest.raises(StoreError, match="向量存放在本地内置的 Chroma"):
         Assistant(store=warm_store, chroma_url="http://127.0.0.1:9")
 
 

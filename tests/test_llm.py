@@ -64,7 +64,7 @@ def test_answer_streams_in_pieces_then_the_checked_answer(sample_store, llm_serv
 
 def test_unreachable_endpoint_is_a_clear_error(sample_store):
     a = llm_assistant(sample_store, f"http://127.0.0.1:{free_port()}/v1")
-    with pytest.raises(LLMError, match="LLM endpoint"):
+    with pytest.raises(LLMError, match="大模型接口"):
         a.ask(QUESTION)
 
 

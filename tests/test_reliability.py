@@ -33,9 +33,9 @@ def test_every_hostile_file_is_ingested_rejected_or_skipped_with_a_reason(warm_s
     assert out.returncode == 1 and "Traceback" not in out.stderr
     said = {}
     for line in out.stderr.splitlines():
-        for outcome in ("rejected", "skipped"):
-            if line.startswith(f"{outcome}: "):
-                path, _, reason = line[len(outcome) + 2:].partition(": ")
+        for outcome, prefix in (("rejected", "未导入："), ("skipped", "已跳过：")):
+            if line.startswith(prefix):
+                path, _, reason = line[len(prefix):].partition("：")
                 said[Path(path).name] = (outcome, reason)
     stored = {Path(d.source).name for d in Assistant(store=warm_store).documents()}
     for name, outcome in expected.items():

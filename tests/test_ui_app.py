@@ -112,6 +112,20 @@ def test_uploads_are_kept_under_the_store_and_bad_files_are_named(warm_store, tm
     assert app.a.documents() == []
 
 
+def test_an_upload_over_the_total_limit_is_refused_before_anything_is_copied(tmp_path):
+    from assistant import load_settings
+
+    files = []
+    for i in range(3):
+        files.append(tmp_path / f"part{i}.txt")
+        files[-1].write_bytes("本报讯 某市总工会开展活动。\n".encode() * 25_000)  # ~0.9 MB each
+    app = ChatApp(Assistant(settings=load_settings(store=tmp_path / "s", max_upload_mb=2)),
+                  FeedbackLog(tmp_path / "fb.jsonl"))
+    with pytest.raises(gr.Error, match="超过单次上限 2 MB（设置项 max_upload_mb）"):
+        app.ingest([str(f) for f in files], progress=no_progress)
+    assert not app.uploads.exists()
+
+
 def test_example_questions_come_from_the_store_and_are_answered(sample_assistant):
     examples = sample_assistant.example_questions()
     assert len(examples) >= 3 and EXAMPLE in examples

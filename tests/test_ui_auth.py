@@ -50,14 +50,21 @@ def test_adding_an_existing_user_replaces_the_password(tmp_path):
 def test_a_bad_line_is_reported_with_its_line_number(tmp_path):
     path = tmp_path / "users.txt"
     path.write_text("# staff of the union\n\nstaff:not-a-hash\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"users.txt:3: expected 'user:pbkdf2_sha256"):
+    with pytest.raises(ConfigError, match=r"users.txt 第 3 行格式不对：应为 'user:pbkdf2_sha256"):
+        parse_auth_file(path)
+
+
+def test_an_auth_file_that_is_not_utf8_is_one_message(tmp_path):
+    path = tmp_path / "users.txt"
+    path.write_bytes("张三:密码".encode("gbk"))
+    with pytest.raises(ConfigError, match="不是 UTF-8 文本"):
         parse_auth_file(path)
 
 
 def test_an_auth_file_without_users_is_refused(tmp_path):
     path = tmp_path / "users.txt"
     path.write_text("# nobody yet\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="has no users"):
+    with pytest.raises(ConfigError, match="里没有用户"):
         parse_auth_file(path)
 
 
@@ -66,7 +73,7 @@ def test_user_add_command_reads_the_password_from_stdin(tmp_path):
     done = subprocess.run([sys.executable, "-m", "assistant", "user", "add", str(path), "staff", "--password-stdin"],
                           input="pw-stdin\n", capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "saved user 'staff'" in done.stdout
+    assert "已把用户 staff 保存到" in done.stdout
     assert make_checker(parse_auth_file(path))("staff", "pw-stdin")
 
 

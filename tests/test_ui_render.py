@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant import Answer, Citation, Passage
+from assistant import Answer, Citation, Excerpt, Passage
 from assistant import UnsupportedTypeError  # a subclass of InputError, not exported
 from ui import render
 from ui.render import Turn
@@ -35,7 +35,7 @@ def test_a_marker_without_a_citation_stays_text():
 
 
 def test_quote_is_highlighted_inside_its_passage():
-    html = render.citation_card(cite(), turn=0, doc_text=DOC, is_open=True)
+    html = render.citation_card(cite(), turn=0, doc=Excerpt(DOC), is_open=True)
     assert f'<mark class="hl">{QUOTE}</mark>' in html
     assert 'id="src-0-1" open' in html
     assert "2023-04-29" in html and "000_shifang.txt" in html and "什邡市总工会" in html
@@ -44,7 +44,7 @@ def test_quote_is_highlighted_inside_its_passage():
 def test_whole_document_is_shown_with_the_quote_marked_at_its_offsets():
     doc = f"{QUOTE}\n{QUOTE}"  # the same sentence twice: the offsets decide which one is marked
     c = Citation(1, "s.txt", "t", "", QUOTE, "c", len(QUOTE) + 1, 2 * len(QUOTE) + 1, doc)
-    html = render.citation_card(c, 0, doc)
+    html = render.citation_card(c, 0, Excerpt(doc))
     full = html.split('<div class="src-doc-text">')[1]
     assert full.startswith(render.esc(QUOTE) + "\n<mark")
 
@@ -68,6 +68,20 @@ def test_refusal_is_an_amber_box_and_lists_related_reading_not_citations():
     assert "相关阅读" in panel and "围绕问题清单" in panel and 'id="src-' not in panel
 
 
+def test_a_long_document_shows_the_text_around_the_quote_at_its_offsets():
+    before = "前文。" * 10
+    c = Citation(1, "s.txt", "t", "", QUOTE, "c", 5000 + len(before), 5000 + len(before) + len(QUOTE), QUOTE)
+    html = render.citation_card(c, 0, Excerpt(before + QUOTE + "后文。", offset=5000, whole=False))
+    assert "查看前后文（长文档" in html and "查看全文" not in html
+    full = html.split('<div class="src-doc-text">')[1]
+    assert full.startswith("…" + render.esc(before) + f'<mark class="hl">{QUOTE}</mark>')
+
+
+def test_a_very_long_document_view_is_cut_with_a_note():
+    html = render.document_view("标题", "", "a.txt", "字" * (render.DOCUMENT_VIEW_CHARS + 10))
+    assert "只显示前 60,000 字" in html and html.count("字") < render.DOCUMENT_VIEW_CHARS + 100
+
+
 def test_document_text_is_escaped_everywhere_it_is_shown():
     doc = f"标题{EVIL}\n{QUOTE}"
     c = cite(title=f"标题{EVIL}", doc=doc, passage=doc)
@@ -75,7 +89,7 @@ def test_document_text_is_escaped_everywhere_it_is_shown():
     related = Passage("c", EVIL, EVIL, EVIL, EVIL, 0, 1)
     pieces = [
         render.answer_html(a, 0),
-        render.sources_panel([Turn(f"问题{EVIL}", a)], {c.source: doc}),
+        render.sources_panel([Turn(f"问题{EVIL}", a)], {(c.source, c.start): Excerpt(doc)}),
         render.related_card(related),
         render.document_view(EVIL, EVIL, EVIL, doc),
         render.streaming_html(EVIL),

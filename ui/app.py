@@ -107,8 +107,8 @@ class ChatApp:
         yield chat_messages(turns), turns, self.sources_panel(turns), ""
 
     def sources_panel(self, turns: list[Turn]) -> str:
-        cited = {c.source for t in turns if t.answer for c in t.answer.citations}
-        return render.sources_panel(turns, {s: self.a.document_text(s) or "" for s in cited})
+        cited = {(c.source, c.start, c.end) for t in turns if t.answer for c in t.answer.citations}
+        return render.sources_panel(turns, {(s, a): self.a.excerpt(s, a, b) for s, a, b in cited})
 
     @staticmethod
     def new_chat() -> tuple:
@@ -164,6 +164,10 @@ class ChatApp:
         """Copy uploads under the store (their source paths must outlive Gradio's temp files) and ingest them."""
         if not files:
             raise user_error("请先选择要上传的文件。")
+        total, limit = sum(Path(f).stat().st_size for f in files), self.a.settings.max_upload_mb
+        if total > limit * 2**20:
+            raise user_error(f"这次上传共 {total / 2**20:.1f} MB，超过单次上限 {limit} MB（设置项 max_upload_mb）；"
+                             "请分几次上传。")
         self.uploads.mkdir(parents=True, exist_ok=True)
         paths = [shutil.copy(f, self.uploads / Path(f).name) for f in files]
 
@@ -244,8 +248,8 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
                 stats = gr.HTML(elem_id="stats")
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=2, min_width=320):
-                        upload = gr.File(label="上传文件（.txt .md .html .docx .pdf，可多选）", file_count="multiple",
-                                         elem_id="upload")
+                        upload = gr.File(label="上传文件（.txt .md .html .docx .doc .wps .pdf .png .jpg .xlsx .csv，可多选）",
+                                         file_count="multiple", elem_id="upload")
                         ingest_btn = gr.Button("导入", variant="primary", elem_id="ingest")
                         ingest_report = gr.HTML(elem_id="ingest-report")
                     with gr.Column(scale=3, min_width=420):
@@ -328,5 +332,7 @@ def launch_app(assistant: Assistant, host: str, port: int,
                             prevent_thread_lock=True, auth_message="请用工会问答助手的账号登录",
                             app_kwargs=app_kwargs, **launch_options(s.max_file_mb))
     except OSError as exc:
-        raise ConfigError(f"cannot listen on {host}:{port} ({exc}); choose another --port") from exc
+        log.info("cannot listen on %s:%s: %r", host, port, exc)
+        raise ConfigError(f"无法在 {host}:{port} 上监听：端口可能已被占用，或这个地址不属于本机；"
+                          "请换一个 --port 或 --host") from exc
     return demo

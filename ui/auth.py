@@ -51,7 +51,10 @@ def parse_auth_file(path: Path) -> dict[str, str]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
-        raise ConfigError(f"cannot read auth file {path}: {exc.strerror or exc}") from exc
+        why = "没有读取权限" if isinstance(exc, PermissionError) else "文件不存在或打不开"
+        raise ConfigError(f"无法读取登录文件 {path}：{why}；请检查 --auth-file 给出的路径") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"登录文件 {path} 不是 UTF-8 文本；请用 `assistant user add` 重新生成") from exc
     users: dict[str, str] = {}
     for no, line in enumerate(lines, 1):
         line = line.strip()
@@ -59,11 +62,11 @@ def parse_auth_file(path: Path) -> dict[str, str]:
             continue
         user, _, encoded = line.partition(":")
         if not user or encoded.count("$") != 3 or not encoded.startswith(ALGORITHM + "$"):
-            raise ConfigError(f"{path}:{no}: expected 'user:{ALGORITHM}$iterations$salt$hash' "
-                              f"(create entries with `assistant user add {path} NAME`)")
+            raise ConfigError(f"{path} 第 {no} 行格式不对：应为 'user:{ALGORITHM}$iterations$salt$hash'；"
+                              f"请用 `assistant user add {path} NAME` 添加用户")
         users[user] = encoded
     if not users:
-        raise ConfigError(f"auth file {path} has no users; add one with `assistant user add {path} NAME`")
+        raise ConfigError(f"登录文件 {path} 里没有用户；请用 `assistant user add {path} NAME` 添加一个")
     return users
 
 
@@ -83,9 +86,9 @@ def load_checker(path: Path) -> Callable[[str, str], bool]:
 def add_user(path: Path, user: str, password: str, iterations: int = ITERATIONS) -> None:
     """Add a user to the auth file, replacing an existing entry of the same name."""
     if not user or ":" in user or user != user.strip():
-        raise ConfigError("a user name must be non-empty, without ':' or surrounding spaces")
+        raise ConfigError("用户名不能为空，不能含有 ':'，首尾也不能有空格；请换一个用户名")
     if not password:
-        raise ConfigError("the password must not be empty")
+        raise ConfigError("密码不能为空；请输入一个密码")
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     kept = [ln for ln in lines if ln.partition(":")[0].strip() != user]
     kept.append(f"{user}:{hash_password(password, iterations)}")
@@ -95,4 +98,4 @@ def add_user(path: Path, user: str, password: str, iterations: int = ITERATIONS)
 
 
 if __name__ == "__main__":  # the old entry point: say where the command went instead of doing nothing
-    raise SystemExit("the auth file is managed with `assistant user add FILE NAME` now")
+    raise SystemExit("登录文件现在用 `assistant user add FILE NAME` 管理")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant import NO_DATE, Answer, Citation, InputError, Passage, doc_label
+from assistant import NO_DATE, Answer, Citation, Excerpt, InputError, Passage, doc_label
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _BOUNDARY = "\n。！？；"
@@ -155,21 +156,30 @@ def marked(text: str, quote: str, start: int = -1, end: int = -1, context: int |
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
 
 
-def _meta(title: str, date: str, source: str) -> str:
+def _meta(title: str, date: str, source: str, where: str = "") -> str:
     return (f'<span class="src-title">{esc(doc_label(title, source))}</span>'
             f'<span class="src-meta"><span>{esc(date or NO_DATE)}</span>'
-            f'<span class="src-file" title="{esc(source)}">{esc(file_name(source))}</span></span>')
+            f'<span class="src-file" title="{esc(source)}">{esc(file_name(source))}</span>{where}</span>')
 
 
-def citation_card(c: Citation, turn: int, doc_text: str, is_open: bool = False) -> str:
-    """One citation: title, date, file; the passage with its sentence highlighted; the whole document."""
+def _where(c: Citation) -> str:
+    """Where in its document a quote sits: the page of a PDF or scan, the table of a row."""
+    parts = [f"第 {c.page} 页"] * bool(c.page) + [f"表格：{c.table}" if c.table != "表格" else "表格"] * bool(c.table)
+    return "".join(f'<span class="src-where">{esc(p)}</span>' for p in parts)
+
+
+def citation_card(c: Citation, turn: int, doc: Excerpt | None = None, is_open: bool = False) -> str:
+    """One citation: title, date, file; the passage with its sentence highlighted; the whole document (of a
+    long one, the text around the quote)."""
     full = ""
-    if doc_text:
-        full = ('<details class="src-doc"><summary>查看全文（清洗后的文本）</summary>'
-                f'<div class="src-doc-text">{marked(doc_text, c.quote, c.start, c.end)}</div></details>')
+    if doc and doc.text:
+        label = "查看全文（清洗后的文本）" if doc.whole else "查看前后文（长文档，全文见「文档」页）"
+        body = marked(doc.text, c.quote, c.start - doc.offset, c.end - doc.offset)
+        full = (f'<details class="src-doc"><summary>{label}</summary>'
+                f'<div class="src-doc-text">{"…" if doc.offset else ""}{body}</div></details>')
     passage = marked(c.passage or c.quote, c.quote, context=EXCERPT_CONTEXT)
     return (f'<details class="src-card" id="src-{turn}-{c.n}"{" open" if is_open else ""}>'
-            f'<summary><span class="cite-chip static">{c.n}</span>{_meta(c.title, c.date, c.source)}</summary>'
+            f'<summary><span class="cite-chip static">{c.n}</span>{_meta(c.title, c.date, c.source, _where(c))}</summary>'
             f'<div class="src-passage">{passage}</div>{full}</details>')
 
 
@@ -178,7 +188,7 @@ def related_card(p: Passage) -> str:
             f'<div class="src-passage">{esc(p.text)}</div></div>')
 
 
-def turn_section(turn: int, t: Turn, doc_texts: dict[str, str], latest: bool) -> str:
+def turn_section(turn: int, t: Turn, docs: Mapping[tuple[str, int], Excerpt], latest: bool) -> str:
     a = t.answer
     if a is None:
         return ""
@@ -189,7 +199,7 @@ def turn_section(turn: int, t: Turn, doc_texts: dict[str, str], latest: bool) ->
         body = ('<div class="src-related-head">相关阅读 <small>（最接近的段落，不是答案的出处）</small></div>'
                 + "".join(related_card(p) for p in a.related)) if a.related else '<p class="src-none">没有相关段落。</p>'
     else:
-        body = "".join(citation_card(c, turn, doc_texts.get(c.source, ""), latest) for c in a.citations) \
+        body = "".join(citation_card(c, turn, docs.get((c.source, c.start)), latest) for c in a.citations) \
             or '<p class="src-none">这个回答没有引用。</p>'
     kind = "src-turn refused" if a.refused else "src-turn"
     return (f'<details class="{kind}" id="turn-{turn}"{" open" if latest else ""}>'
@@ -197,14 +207,15 @@ def turn_section(turn: int, t: Turn, doc_texts: dict[str, str], latest: bool) ->
             f"{body}</details>")
 
 
-def sources_panel(turns: list[Turn], doc_texts: dict[str, str]) -> str:
-    """All turns' sources, newest first and open; older turns folded."""
+def sources_panel(turns: list[Turn], docs: Mapping[tuple[str, int], Excerpt]) -> str:
+    """All turns' sources, newest first and open; older turns folded. docs: what each citation card shows
+    of its document, by (source, quote start)."""
     answered = [(i, t) for i, t in enumerate(turns) if t.answer is not None]
     if not answered:
         return SOURCES_PLACEHOLDER
     last = answered[-1][0]
     return '<div class="src-panel">' + "".join(
-        turn_section(i, t, doc_texts, i == last) for i, t in reversed(answered)) + "</div>"
+        turn_section(i, t, docs, i == last) for i, t in reversed(answered)) + "</div>"
 
 
 # -- the documents tab --
@@ -246,8 +257,16 @@ def ingest_report_html(ingested: list[str], unchanged: list[str], rejected: list
     return f'<div class="ingest-report"><div class="ingest-head">{head}</div><ul>{"".join(items)}</ul></div>'
 
 
+DOCUMENT_VIEW_CHARS = 60_000  # a browser stays responsive; a longer document is shown from its start
+
+
 def document_view(title: str, date: str, source: str, text: str) -> str:
-    return (f'<div class="doc-view"><div class="doc-view-head">{_meta(title, date, source)}</div>'
+    note = ""
+    if len(text) > DOCUMENT_VIEW_CHARS:
+        note = (f'<p class="doc-note">文档很长（共 {len(text):,} 字），这里只显示前 {DOCUMENT_VIEW_CHARS:,} 字；'
+                "回答引用的句子可在问答页的出处卡片中查看前后文。</p>")
+        text = text[:DOCUMENT_VIEW_CHARS] + "…"
+    return (f'<div class="doc-view"><div class="doc-view-head">{_meta(title, date, source)}</div>{note}'
             f'<div class="src-doc-text">{esc(text)}</div></div>')
 
 

@@ -23,12 +23,13 @@ log = logging.getLogger(__name__)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     source TEXT PRIMARY KEY, content_hash TEXT, title TEXT, date TEXT, publisher TEXT,
-    author TEXT, edition TEXT, text TEXT, n_chunks INTEGER, status TEXT, ingested_at REAL
+    author TEXT, edition TEXT, text TEXT, n_chunks INTEGER, status TEXT, ingested_at REAL, pages TEXT DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, source TEXT, idx INTEGER, start INTEGER, "end" INTEGER, text TEXT
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
+CREATE INDEX IF NOT EXISTS chunks_span ON chunks(source, start, "end");
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(tokens, id UNINDEXED, tokenize='unicode61');
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS furniture (line TEXT, source TEXT, PRIMARY KEY (line, source));
@@ -61,12 +62,26 @@ class DocumentRow:
     status: str
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
 class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
         self._df: dict[str, int] = {}
         self._db = open_sqlite(path, _SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
+        if "pages" not in columns:  # a store made before page numbers
+            with self._lock, self._db:
+                self._db.execute("ALTER TABLE documents ADD COLUMN pages TEXT DEFAULT ''")
 
     # -- settings (e.g. the embedder the store was built with) --
     def get_setting(self, key: str) -> str | None:
@@ -92,9 +107,17 @@ class Catalog:
                                 (status,) if status else ())
         return [DocumentRow(*r) for r in rows]
 
+    def count_documents(self, status: str = "ready") -> int:
+        return self._db.execute("SELECT COUNT(*) FROM documents WHERE status = ?", (status,)).fetchone()[0]
+
     def document_text(self, source: str) -> str | None:
         row = self._db.execute("SELECT text FROM documents WHERE source = ?", (source,)).fetchone()
         return row[0] if row else None
+
+    def document_pages(self, source: str) -> tuple[int, ...]:
+        """Where each page of a paged document starts in its text; () for an unpaged one."""
+        row = self._db.execute("SELECT pages FROM documents WHERE source = ?", (source,)).fetchone()
+        return tuple(int(x) for x in row[0].split(",")) if row and row[0] else ()
 
     def mark_pending(self, doc: Document) -> None:
         with self._lock, self._db:
@@ -116,9 +139,10 @@ class Catalog:
             self._insert_keywords(chunks)
             m = doc.metadata()
             self._db.execute(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?)",
+                "INSERT OR REPLACE INTO documents (source, content_hash, title, date, publisher, author, edition, "
+                "text, n_chunks, status, ingested_at, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?)",
                 (doc.source, doc.content_hash, m["title"], m["date"], m["publisher"], m["author"],
-                 m["edition"], doc.text, len(chunks), time.time()),
+                 m["edition"], doc.text, len(chunks), time.time(), ",".join(map(str, doc.pages))),
             )
 
     def mark_removing(self, source: str) -> None:
@@ -182,6 +206,23 @@ class Catalog:
             (source, start, end),
         ).fetchone()
         return ChunkRow(*row) if row else None
+
+    def document_length(self, source: str) -> int:
+        """Where the document's last chunk ends, read from the span index (no text column)."""
+        row = self._db.execute('SELECT max("end") FROM chunks WHERE source = ?', (source,)).fetchone()
+        return row[0] or 0
+
+    def chunks_in(self, source: str, spans: list[tuple[int, int]]) -> list[ChunkRow]:
+        """The chunks overlapping any of the spans, in document order: a long document is read where a
+        question needs it, through the span index, never whole (each span: two index range look-ups)."""
+        found: dict[str, ChunkRow] = {}
+        for a, b in _merged(spans):
+            rows = self._db.execute(
+                'SELECT id, source, idx, start, "end", text FROM chunks WHERE source = ?1 AND start < ?3 AND '
+                "start >= coalesce((SELECT max(start) FROM chunks WHERE source = ?1 AND start <= ?2), 0) "
+                'AND "end" > ?2', (source, a, b))
+            found.update((r[0], ChunkRow(*r)) for r in rows)
+        return sorted(found.values(), key=lambda c: c.start)
 
     def count_chunks(self) -> int:
         return self._db.execute(

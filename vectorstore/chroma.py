@@ -57,7 +57,7 @@ def connect(store_dir: Path, chroma_url: str | None = None):
         return chromadb.PersistentClient(path=str(store_dir / "chroma"), settings=settings)
     url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
     if url.scheme not in ("http", "https") or not url.hostname:
-        raise ConfigError(f"--chroma-url '{chroma_url}' is not of the form http://HOST:PORT")
+        raise ConfigError(f"--chroma-url {chroma_url} 的格式不对：应为 http://HOST:PORT，例如 http://127.0.0.1:8000")
     try:
         client = chromadb.HttpClient(
             host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
@@ -65,9 +65,10 @@ def connect(store_dir: Path, chroma_url: str | None = None):
         )
         client.heartbeat()
     except Exception as exc:  # connection errors come in several library-specific types
+        log.info("Chroma server %s: %r", chroma_url, exc)
         raise ChromaUnavailableError(
-            f"cannot reach the Chroma server at {chroma_url} ({exc}); start it with "
-            "`chroma run --path DIR --host 127.0.0.1 --port PORT` or drop --chroma-url"
+            f"连不上 Chroma 服务器 {chroma_url}；请先用 "
+            "`chroma run --path DIR --host 127.0.0.1 --port PORT` 启动它，或去掉 --chroma-url 改用本地存储"
         ) from exc
     return client
 
@@ -92,6 +93,6 @@ def check_embedder(meta: dict, embedder: Embedder) -> None:
     stored, dim = meta.get("embedder"), meta.get("dim")
     if stored and (stored != embedder.name or (dim and int(dim) != embedder.dim)):
         raise EmbedderMismatchError(
-            f"this store was built with embedder '{stored}' ({dim} dims) but '{embedder.name}' "
-            f"({embedder.dim} dims) was asked for; use --embedder {stored}, or a new --store"
+            f"这个资料库是用嵌入模型 {stored}（{dim} 维）建的，这次要用的却是 {embedder.name}"
+            f"（{embedder.dim} 维）；请用 --embedder {stored}，或换一个新的 --store"
         )

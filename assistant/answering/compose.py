@@ -55,7 +55,7 @@ def combine(question: str, parts: list[tuple[str, Answer]], related: list[Passag
         for c in a.citations:
             passage = Passage(c.chunk_id, c.source, c.title, c.date, c.passage, 0, 0)
             citations.append(make_citation(offset + c.n, Evidence(passage, c.start, c.end, c.quote)))
-        text.append(f"{subject}：" + "".join(f"{c.quote}[{c.n}]" for c in citations[offset:]))
+        text.append(f"{subject}：" + "".join(marked(c.quote, c.n) for c in citations[offset:]))
     return Answer(question=question, answer="".join(text), refused=False, citations=citations)
 
 

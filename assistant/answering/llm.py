@@ -72,9 +72,12 @@ class LLMAnswerer:
     def __init__(self, settings: Settings, policy: AnswerPolicy = DEFAULT_POLICY) -> None:
         self.min_support = policy.llm_min_support
         if not (settings.llm_base_url and settings.llm_model):
-            raise ConfigError("the LLM answerer needs ASSISTANT_LLM_BASE_URL and ASSISTANT_LLM_MODEL "
-                              "(an OpenAI-compatible endpoint such as Ollama, vLLM or llama.cpp server)")
+            raise ConfigError("用大模型回答（answerer = llm）需要设置 ASSISTANT_LLM_BASE_URL 和 ASSISTANT_LLM_MODEL"
+                              "（一个 OpenAI 兼容的接口，例如 Ollama、vLLM 或 llama.cpp server）；"
+                              "没有大模型时请用默认的 --answerer extractive")
         from langchain_openai import ChatOpenAI
+
+        self.base_url = settings.llm_base_url
 
         llm = ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model,
                          api_key=settings.llm_api_key or "not-needed", temperature=0,
@@ -91,7 +94,10 @@ class LLMAnswerer:
                 pieces.append(token)
                 yield token
         except Exception as exc:  # openai/httpx raise many types; the user needs the endpoint named
-            raise LLMError(f"the LLM endpoint failed: {exc}") from exc
+            log.info("LLM endpoint %s failed: %r", self.base_url, exc)
+            raise LLMError(f"调用大模型接口 {self.base_url} 失败，没有得到回答；请检查这个地址能否访问"
+                           "（ASSISTANT_LLM_BASE_URL）、模型名 ASSISTANT_LLM_MODEL 是否正确，"
+                           "响应慢时可调大 ASSISTANT_LLM_TIMEOUT；详细原因见调试日志（assistant -v）") from exc
         return self.check("".join(pieces).strip(), question, passages, library.articles(passages))
 
     def check(self, raw: str, question: str, passages: list[Passage], docs: dict[str, Article]) -> Answer:

@@ -145,7 +145,7 @@ def parse_topic(text: str) -> Topic:
     has). Single characters count only when there is nothing longer."""
     norm = normalize_query(text or "")
     if not norm:
-        raise ConfigError("give a topic, e.g. " + "、".join(EXAMPLE_TOPICS))
+        raise ConfigError("主题是空的：请给出一个主题，例如 " + "、".join(EXAMPLE_TOPICS))
     tokens = list(dict.fromkeys(tokenize(norm)))
     words = [t for t in tokens if len(t) > 1]
     covered = [False] * len(norm)

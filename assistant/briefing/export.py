@@ -212,10 +212,21 @@ def default_filename(topic: str, fmt: str) -> str:
 def render(b: Briefing, fmt: str) -> bytes:
     """The briefing in one of FORMATS, as the bytes of the file."""
     if fmt not in FORMATS:
-        raise ConfigError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise ConfigError(f"不支持的格式 {fmt}；请选择 {'、'.join(FORMATS)} 之一")
     if fmt == "docx":
         return to_docx(b)
     return (to_markdown(b) if fmt == "md" else to_html(b)).encode("utf-8")
+
+
+def _write_problem(exc: OSError) -> str:
+    """What stopped a write, in Chinese (the system's own text is English)."""
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    if isinstance(exc, PermissionError):
+        return "没有写入权限"
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return "路径中有一段是文件而不是文件夹"
+    return "写入失败（文件夹可能不可写，或磁盘已满）"
 
 
 def export(b: Briefing, fmt: str, out: Path) -> Path:
@@ -225,5 +236,5 @@ def export(b: Briefing, fmt: str, out: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data)
     except OSError as exc:
-        raise ConfigError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        raise ConfigError(f"无法写入 {out}：{_write_problem(exc)}；请换一个保存位置") from exc
     return out

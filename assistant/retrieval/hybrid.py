@@ -11,6 +11,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field, SkipValidation
 
 from assistant.models import Filters, Passage
+from assistant.retrieval.reading import DEFAULT_WINDOW, ReadWindow, nearby_chunk_ids, read_text
 from assistant.retrieval.rerank import RERANKERS, Reranker
 from core.text import normalize_query
 from vectorstore.store import VectorStore
@@ -42,6 +43,7 @@ class HybridRetriever(BaseRetriever):
     k: int = 6
     filters: Filters = Filters()
     reranker: SkipValidation[Reranker] = Field(default_factory=lambda: RERANKERS.create("lexical"))
+    window: ReadWindow = DEFAULT_WINDOW
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
                                 ) -> list[LCDocument]:
@@ -54,7 +56,8 @@ class HybridRetriever(BaseRetriever):
         k = k or self.k
         query = normalize_query(query)
         dense_query = normalize_query(dense_query) if dense_query else query
-        sources = (filters or self.filters).allowed_sources(self.store.documents())
+        filters = filters or self.filters
+        sources = filters.allowed_sources(self.store.documents()) if filters.active else None
         if sources == []:
             return []
         rankings = []
@@ -70,18 +73,19 @@ class HybridRetriever(BaseRetriever):
         return passages[:k]
 
     def with_best_document(self, passages: list[Passage]) -> list[Passage]:
-        """The passages, then the rest of the best passage's document: once retrieval has found the article,
-        its answer sentence may sit in a chunk that ranked lower than other articles' chunks."""
+        """The passages, then the rest of the best passage's document (of a long one, the text around it):
+        once retrieval has found the article, its answer sentence may sit in a chunk that ranked lower than
+        other articles' chunks."""
         if not passages:
             return passages
         have = {p.chunk_id for p in passages}
-        rest = sorted(self.store.chunk_ids(passages[0].source) - have)
+        rest = sorted(nearby_chunk_ids(self.store, passages[0], self.window) - have)
         extra = self._load(rest, dict.fromkeys(rest, 0.0))
         return passages + sorted(extra, key=lambda p: p.start)
 
     def _load(self, ids: list[str], scores: dict[str, float]) -> list[Passage]:
         rows = self.store.chunks(ids)
-        meta = {d.source: d for d in self.store.documents()}
+        meta = {s: self.store.document(s) for s in {r.source for r in rows.values()}}
         out = []
         for cid in ids:
             if cid not in rows:
@@ -95,7 +99,7 @@ class HybridRetriever(BaseRetriever):
     def _rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
         if not passages:
             return passages
-        documents = {p.source: self.store.document_text(p.source) or "" for p in passages}
+        documents = {s: read_text(self.store, s, passages, self.window, padded=False) for s in {p.source for p in passages}}
         new = self.reranker.scores(query, passages, documents, self.store.term_stats)
         if new is None:
             return passages

@@ -303,7 +303,7 @@ def write_tree() -> None:
     (tree / "sub" / "deeper" / "c.txt").write_text(f"{XUYI[2]}\n{XUYI[3]}\n", encoding="utf-8")
     (tree / ".hidden.txt").write_text("隐藏文件不应被读取\n", encoding="utf-8")
     (tree / ".cache" / "d.txt").write_text("隐藏目录不应被读取\n", encoding="utf-8")
-    (tree / "logo.png").write_bytes(png_bytes(8, 8))
+    (tree / "logo.gif").write_bytes(png_bytes(8, 8))
 
 
 def main() -> None:

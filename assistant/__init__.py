@@ -11,8 +11,8 @@ from importlib import import_module
 from assistant.models import NO_DATE, REFUSAL_PREFIX, Answer, Citation, Excerpt, Filters, Passage, doc_label
 from core.errors import (AssistantError, BinaryFileError, ChromaUnavailableError, ConfigError, DecodeError,
                          EmbedderError, EmbedderMismatchError, EmptyFileError, EmptyStoreError, GoldSetError,
-                         InputError, LLMError, MissingPathError, StoreError, TooLargeError, TooSlowError,
-                         UnsupportedTypeError)
+                         InputError, LLMError, MissingPathError, StoreBusyError, StoreError, TooLargeError,
+                         TooSlowError, UnsupportedTypeError)
 from core.numbers import extract_figures, figure_in_text, normalise_figure, same_figure
 
 # Loaded on first use: `assistant --help` and the data classes should not pay for chromadb/langchain imports.
@@ -45,7 +45,8 @@ __all__ = [
     "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
     "pipeline_fingerprint", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",
     "AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError", "BinaryFileError",
-    "DecodeError", "TooLargeError", "TooSlowError", "StoreError", "EmptyStoreError", "EmbedderMismatchError",
+    "DecodeError", "TooLargeError", "TooSlowError", "StoreError", "StoreBusyError", "EmptyStoreError",
+    "EmbedderMismatchError",
     "ChromaUnavailableError", "EmbedderError", "ConfigError", "LLMError", "GoldSetError",
 ]
 

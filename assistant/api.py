@@ -127,7 +127,10 @@ class Assistant:
     def check_store(self, repair: bool = False) -> list[Problem]:
         """Chroma, catalog, keyword index and embedding cache checked against each other (and repaired)."""
         self._articles.clear()
-        return check_store(self.store, repair)
+        if not repair:
+            return check_store(self.store)
+        with self.store.writing():
+            return check_store(self.store, repair=True)
 
     def example_questions(self, limit: int = 5) -> list[str]:
         """Questions drawn from the stored articles that this assistant answers (recomputed when documents change)."""

@@ -15,7 +15,7 @@ from core.errors import EmptyFileError, InputError
 from ingest.load import DEFAULT_LIMITS, Deadline, InputLimits, content_hash, expand_paths, load_file
 from ingest.metadata import extract_metadata
 from assistant.answering.harvest import sentence_spans
-from core.documents import PAGE_BREAK, Document, RawDocument
+from core.documents import PAGE_BREAK, Chunk, Document, RawDocument
 from vectorstore.store import VectorStore
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,15 @@ def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, 
             report.rejected.append(exc)
     if not docs:  # nothing new: never load the model
         return report
-    store.open()  # an unreachable server fails now, not after minutes of embedding
+    with store.writing():  # one writing process per embedded store (vectorstore/lock.py), refused at once
+        store.open()  # an unreachable server fails now, not after minutes of embedding
+        embed_and_store(docs, candidates, store, report, progress)
+    return report
+
+
+def embed_and_store(docs: list[tuple[Document, list[Chunk]]], candidates: dict[str, frozenset[str]],
+                    store: VectorStore, report: IngestReport, progress: Callable[[int, int], None] | None) -> None:
+    """Embed the documents' chunks and answerable sentences in one batch, then write document by document."""
     # The answerable sentences are embedded too (kept in the embedding cache): answering compares them with
     # the question by meaning, so paraphrases are found.
     texts = [c.embedding_text() for _, chunks in docs for c in chunks]
@@ -144,7 +152,6 @@ def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, 
             progress(done, total)
 
     misses, seconds = store.embedder.misses, store.embedder.embed_seconds
-    # Embed the whole batch at once, in full model batches across documents, then write document by document.
     vectors = store.embedder.embed_passages(texts + sentences, on_batch=tick)[: len(texts)]
     offset = 0
     for doc, chunks in docs:
@@ -157,7 +164,6 @@ def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, 
     # Cached chunks never hit the embedder; report them done so the bar reaches its end.
     if progress and total:
         progress(total, total)
-    return report
 
 
 def pipeline_fingerprint() -> str:

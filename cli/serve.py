@@ -50,9 +50,11 @@ def serve_command(host, port, store, chroma_url, embedder, auth_file, insecure):
     from ui.auth import load_checker
 
     checker = load_checker(auth_file) if auth_file else None
-    demo = launch_app(make_assistant(store, chroma_url, embedder), host, port, checker)
-    click.echo(f"聊天界面已启动：http://{host}:{port}（按 Ctrl+C 停止）", err=True)
-    demo.block_thread()
+    assistant = make_assistant(store, chroma_url, embedder)
+    with assistant.store.writing():  # while it serves, uploads go through it: another writer is refused
+        demo = launch_app(assistant, host, port, checker)
+        click.echo(f"聊天界面已启动：http://{host}:{port}（按 Ctrl+C 停止）", err=True)
+        demo.block_thread()
 
 
 if __name__ == "__main__":

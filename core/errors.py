@@ -66,6 +66,10 @@ class StoreError(AssistantError):
     pass
 
 
+class StoreBusyError(StoreError):
+    """Another process is writing into the same embedded store."""
+
+
 class EmptyStoreError(StoreError):
     pass
 
@@ -99,6 +103,6 @@ class GoldSetError(AssistantError):
 
 
 __all__ = ["AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError",
-           "BinaryFileError", "DecodeError", "TooLargeError", "TooSlowError", "StoreError", "EmptyStoreError",
-           "EmbedderMismatchError", "ChromaUnavailableError", "EmbedderError", "ConfigError", "LLMError",
+           "BinaryFileError", "DecodeError", "TooLargeError", "TooSlowError", "StoreError", "StoreBusyError",
+           "EmptyStoreError", "EmbedderMismatchError", "ChromaUnavailableError", "EmbedderError", "ConfigError", "LLMError",
            "GoldSetError"]

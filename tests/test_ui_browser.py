@@ -290,3 +290,19 @@ def test_twenty_users_each_with_their_own_client_are_all_answered(server):
         answers = [text for texts in pool.map(user, range(20)) for text in texts]
     assert len(answers) == 40
     assert sum("54家" in a for a in answers) == 20 and sum("32家" in a for a in answers) == 20
+
+
+def test_an_ingest_into_the_store_being_served_is_refused_at_once_and_reading_still_works(server, store, tmp_path):
+    article = tmp_path / "新文章.txt"
+    article.write_text("本报讯 某县总工会今年新建职工书屋15家，服务职工3000余人。", encoding="utf-8")
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "assistant", *args, "--store", str(store)],
+                              capture_output=True, text=True, timeout=300)
+
+    out = run("ingest", str(article))
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert "正由进程" in out.stderr and "「文档」页" in out.stderr and "--chroma-url" in out.stderr
+    listed = run("list").stdout
+    assert "新文章.txt" not in listed  # nothing half-written; the catalog still reads
+    removed = run("remove", listed.splitlines()[0].split("\t")[0])
+    assert removed.returncode == 2 and "正由进程" in removed.stderr

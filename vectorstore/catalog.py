@@ -76,7 +76,11 @@ class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
+        # Term statistics, kept between questions: the chunk count and each token's chunk frequency. They are
+        # dropped on this process's writes and when PRAGMA data_version says another process committed.
         self._df: dict[str, int] = {}
+        self._ready_chunks: int | None = None
+        self._version = -1
         self._db = open_sqlite(path, _SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
         if "pages" not in columns:  # a store made before page numbers
@@ -121,6 +125,7 @@ class Catalog:
 
     def mark_pending(self, doc: Document) -> None:
         with self._lock, self._db:
+            self._forget_stats()
             self._db.execute(
                 "INSERT INTO documents (source, content_hash, status, ingested_at) VALUES (?, ?, 'pending', ?) "
                 "ON CONFLICT(source) DO UPDATE SET status = 'pending'",
@@ -148,6 +153,7 @@ class Catalog:
     def mark_removing(self, source: str) -> None:
         """Before a document's vectors are deleted: it stops being served, and a kill is repaired later."""
         with self._lock, self._db:
+            self._forget_stats()
             self._db.execute("UPDATE documents SET status = 'removing' WHERE source = ?", (source,))
 
     def _insert_keywords(self, chunks: list[Chunk]) -> None:
@@ -161,7 +167,7 @@ class Catalog:
             self._db.execute("DELETE FROM documents WHERE source = ?", (source,))
 
     def _delete_chunks(self, source: str) -> None:
-        self._df.clear()
+        self._forget_stats()
         self._db.execute("DELETE FROM furniture WHERE source = ?", (source,))
         self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
         self._db.execute("DELETE FROM chunks WHERE source = ?", (source,))
@@ -225,12 +231,26 @@ class Catalog:
         return sorted(found.values(), key=lambda c: c.start)
 
     def count_chunks(self) -> int:
-        return self._db.execute(
-            "SELECT COUNT(*) FROM chunks JOIN documents USING (source) WHERE status = 'ready'"
-        ).fetchone()[0]
+        """Chunks of ready documents (kept until the store changes)."""
+        self._drop_stale_stats()
+        if self._ready_chunks is None:
+            self._ready_chunks = self._db.execute(
+                "SELECT COUNT(*) FROM chunks JOIN documents USING (source) WHERE status = 'ready'").fetchone()[0]
+        return self._ready_chunks
+
+    def _drop_stale_stats(self) -> None:
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._version:
+            self._version = version
+            self._forget_stats()
+
+    def _forget_stats(self) -> None:
+        self._df.clear()
+        self._ready_chunks = None
 
     def doc_freq(self, token: str) -> int:
-        """How many chunks contain the token (cached until the next write)."""
+        """How many chunks contain the token (kept until the store changes)."""
+        self._drop_stale_stats()
         if token not in self._df:
             with self._lock:
                 self._df[token] = self._db.execute(
@@ -281,7 +301,7 @@ class Catalog:
     def reindex_keywords(self, source: str) -> None:
         """Rebuild a document's keyword rows from its chunks ("": drop rows no chunk owns)."""
         with self._lock, self._db:
-            self._df.clear()
+            self._forget_stats()
             if not source:
                 self._db.execute("DELETE FROM chunks_fts WHERE id NOT IN (SELECT id FROM chunks)")
                 return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import uuid
@@ -14,6 +15,7 @@ from core.documents import Chunk, Document
 from core.text import TermStats
 from vectorstore.catalog import Catalog, ChunkRow, DocumentRow
 from vectorstore.chroma import COLLECTION_PREFIX, connect, open_collection
+from vectorstore.lock import writing
 from vectorstore.embedders import DEFAULT_EMBEDDER, CachedEmbedder, EmbeddingCache, create_embedder
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,11 @@ class VectorStore:
                         self.catalog.set_setting(key, value)
         return self._collection
 
+    def writing(self):
+        """A context in which this process alone writes the store (embedded Chroma only; a server has its
+        own concurrency): another process's write is refused, see vectorstore/lock.py."""
+        return writing(self.dir) if self.chroma_url is None else contextlib.nullcontext()
+
     def open(self) -> None:
         """Connect to Chroma and check the embedder now, not at the first write."""
         _ = self.collection
@@ -117,11 +124,12 @@ class VectorStore:
         and that `assistant doctor --repair` or the next ingest of it finishes."""
         if self.catalog.document(source) is None:
             return False
-        self.catalog.mark_removing(source)
-        ids = self._chroma_ids(source)
-        if ids:
-            self.collection.delete(ids=sorted(ids))
-        self.catalog.remove_document(source)
+        with self.writing():
+            self.catalog.mark_removing(source)
+            ids = self._chroma_ids(source)
+            if ids:
+                self.collection.delete(ids=sorted(ids))
+            self.catalog.remove_document(source)
         return True
 
     def _chroma_ids(self, source: str) -> set[str]:

@@ -298,6 +298,9 @@ def _table_rows(table: Table) -> list[str]:
     return rows
 
 
+_FILE_NAME = re.compile(r"^[^/\\]*\.(?:html?|pdf|docx?|wps|txt|md|xlsx?|csv|png|jpe?g)$", re.IGNORECASE)
+
+
 def _load_pdf(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
@@ -309,6 +312,8 @@ def _load_pdf(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
             pages.append(page.extract_text() or "")
         info = reader.metadata
         meta = {"title": info.title, "author": info.author} if info else {}
+        if _FILE_NAME.match(str(meta.get("title") or "")):  # a browser's print names the page file, not the article
+            meta.pop("title")
     except InputError:
         raise
     except Exception as error:  # pypdf raises many exception types on damaged files

@@ -62,6 +62,7 @@ def test_a_citation_of_a_printed_two_page_pdf_names_the_page_of_its_quote(tmp_pa
     answer = a.ask("邢台市总工会下达职工之家建设补助资金多少万元？")
     assert not answer.refused and "186万元" in answer.answer, answer.refusal_reason
     assert answer.citations[0].page == 2 and answer.to_json()["citations"][0]["page"] == 2
+    assert answer.citations[0].title == "邢台市总工会推进职工之家建设"  # not the "….html" a browser's print names
     assert "\f" not in a.document_text(str(pdf)) and "第 2 页" in answer.to_text()
     stored = a.store.collection.get(where={"source": str(pdf)}, include=["metadatas"])["metadatas"]
     assert stored and all(m["page"] == page_at(a.store.catalog.document_pages(str(pdf)), m["start"]) for m in stored)

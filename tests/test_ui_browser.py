@@ -236,6 +236,26 @@ def test_an_uploaded_file_is_answerable_and_its_markup_stays_text(page):
 
 
 @pytest.mark.browser
+def test_an_uploaded_pdf_is_cited_with_the_page_of_its_sentence(page, tmp_path):
+    from tests.test_pages import PAGE_ONE, PAGE_TWO
+    from tests.printing import print_pdf
+
+    pdf = print_pdf(f"<h1>邢台市总工会推进职工之家建设</h1><p>{PAGE_ONE}</p>"
+                    f'<div style="break-before: page"><p>{PAGE_TWO}</p></div>', tmp_path / "邢台职工之家.pdf")
+    page.get_by_role("tab", name="文档").click()
+    page.locator("#upload input[type=file]").set_input_files([str(pdf)])
+    expect(page.locator("#upload a[href$='.pdf']")).to_be_visible()
+    page.locator("#ingest").click()
+    expect(page.locator("#ingest-report")).to_contain_text("已导入邢台职工之家.pdf", timeout=FIRST_ANSWER_MS)
+    page.get_by_role("tab", name="问答").click()
+    ask(page, "邢台市总工会下达职工之家建设补助资金多少万元？", 1)
+    expect(page.locator("#chat .qa-answer").last).to_contain_text("186万元")
+    expect(page.locator("#sources #src-0-1 .src-where")).to_have_text("第 2 页")
+    expect(page.locator("#sources #src-0-1 .src-title")).to_have_text("邢台市总工会推进职工之家建设")
+    shot(page, "sources-page.png")
+
+
+@pytest.mark.browser
 def test_a_login_is_required_when_an_auth_file_is_given(browser, sample_store, tmp_path):
     users = tmp_path / "users.txt"
     add_user(users, "staff", "工会-pw-1", iterations=1000)

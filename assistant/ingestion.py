@@ -12,7 +12,7 @@ from typing import Callable
 from ingest.chunk import chunk_document
 from ingest.clean import clean_lines, fix_characters, furniture_candidates
 from core.errors import EmptyFileError, InputError
-from ingest.load import DEFAULT_LIMITS, Deadline, InputLimits, content_hash, expand_paths, load_file
+from ingest.load import DEFAULT_LIMITS, Deadline, InputLimits, content_hash, expand_paths, load_file, unreadable
 from ingest.metadata import extract_metadata
 from assistant.answering.harvest import sentence_spans
 from core.documents import PAGE_BREAK, Chunk, Document, RawDocument
@@ -62,7 +62,7 @@ def load_changed(files: list[Path], store: VectorStore, report: IngestReport,
         except InputError as exc:
             report.rejected.append(exc)
         except OSError as exc:
-            report.rejected.append(InputError(path, "无法读取；请检查文件和磁盘"))
+            report.rejected.append(unreadable(path, exc))
     return out
 
 

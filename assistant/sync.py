@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.ingestion import IngestReport, file_digest
 from core.errors import ConfigError, InputError
-from ingest.load import expand_paths
+from ingest.load import expand_paths, unreadable
 from vectorstore.store import VectorStore
 
 
@@ -56,18 +56,17 @@ def plan_sync(folders: list[Path], store: VectorStore) -> SyncPlan:
     for path in files:
         source = str(path.resolve())
         present.add(source)
-        row = store.document(source)
         try:
             digest = file_digest(path)
-        except OSError:
-            plan.rejected.append(InputError(path, "无法读取；请检查文件和磁盘"))
+        except OSError as exc:
+            plan.rejected.append(unreadable(path, exc))
             continue
-        if row is None:
+        if store.document(source) is None:
             plan.new.append(source)
-        elif row.status != "ready" or row.content_hash != digest:
-            plan.changed.append(source)
-        else:
+        elif store.is_unchanged(source, digest):
             plan.unchanged.append(source)
+        else:
+            plan.changed.append(source)
     plan.gone = [row.source for row in store.catalog.documents(status=None)
                  if row.source not in present and _under(Path(row.source), roots) and not Path(row.source).exists()]
     return plan

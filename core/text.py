@@ -91,6 +91,11 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return [strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
+def visible_chars(text: str) -> int:
+    """Characters that are not white space: how much text a page or a reading really holds."""
+    return sum(not ch.isspace() for ch in text)
+
+
 def strip_span(text: str, s: int, e: int) -> tuple[int, int]:
     """The span without the white space at its ends."""
     while s < e and text[s].isspace():

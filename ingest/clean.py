@@ -334,7 +334,7 @@ def _tidy(text: str) -> str:
     lines: list[str] = []
     last = ""
     for raw in text.split("\n"):
-        line = raw.strip(" \t") if raw.strip(" \t") == PAGE_BREAK else raw.strip()
+        line = raw if raw == PAGE_BREAK else raw.strip()  # _page_break_lines made each break its own line
         if line and line == last and line != PAGE_BREAK:
             continue
         lines.append(line)
@@ -364,13 +364,15 @@ def _page_break_lines(text: str) -> str:
     without them); one inside a line, where a page cut a sentence, stays where it is."""
     out = []
     for line in text.split("\n"):
-        body = line.strip(f" \t{PAGE_BREAK}")
-        if PAGE_BREAK not in line or (body and PAGE_BREAK not in line.replace(body, "", 1).strip(" \t")):
+        head, body, tail = _LINE_EDGES.fullmatch(line).groups()
+        if PAGE_BREAK not in head + tail:
             out.append(line)
             continue
-        head, _, tail = line.partition(body) if body else (line, "", "")
         out += [PAGE_BREAK] * head.count(PAGE_BREAK) + ([body] if body else []) + [PAGE_BREAK] * tail.count(PAGE_BREAK)
     return "\n".join(out)
+
+
+_LINE_EDGES = re.compile(rf"([ \t{PAGE_BREAK}]*)(.*?)([ \t{PAGE_BREAK}]*)", re.DOTALL)
 
 
 def furniture_candidates(fixed: str) -> frozenset[str]:

@@ -36,12 +36,14 @@ from core.errors import (
     UnsupportedTypeError,
 )
 from core.documents import PAGE_BREAK, RawDocument
+from core.text import visible_chars
 
 logger = logging.getLogger(__name__)
 # pdfminer warns once per glyph about fonts in Chromium-made CJK PDFs; the text is still right.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc", ".wps", ".xlsx", ".csv", ".pdf", ".png", ".jpg", ".jpeg")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".doc", ".wps", ".xlsx", ".csv", ".pdf",
+                      ".png", ".jpg", ".jpeg")
 
 _MISSING = "找不到这个文件或文件夹；请检查路径"
 _CONVERT = f"请转换成以下格式之一：{'、'.join(SUPPORTED_SUFFIXES)}"
@@ -232,17 +234,17 @@ def content_hash(path: str | Path) -> str:
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError as error:
-        raise _unreadable(Path(path), error) from error
+        raise unreadable(Path(path), error) from error
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise _unreadable(path, error) from error
+        raise unreadable(path, error) from error
 
 
-def _unreadable(path: Path, error: OSError) -> InputError:
+def unreadable(path: Path, error: OSError) -> InputError:
     """The InputError for a file the OS will not give us."""
     if isinstance(error, FileNotFoundError):
         return MissingPathError(path, _MISSING)
@@ -298,7 +300,17 @@ def _table_rows(table: Table) -> list[str]:
     return rows
 
 
+# Title properties that name no article: placeholders LibreOffice or templates set, and the file name a
+# browser's print to PDF puts there ("page.html").
+_PLACEHOLDER_TITLES = frozenset({"word document", "microsoft word document", "untitled", "无标题", "文档"})
 _FILE_NAME = re.compile(r"^[^/\\]*\.(?:html?|pdf|docx?|wps|txt|md|xlsx?|csv|png|jpe?g)$", re.IGNORECASE)
+
+
+def _without_placeholder_title(meta: dict) -> dict:
+    title = str(meta.get("title") or "").strip()
+    if title.lower() in _PLACEHOLDER_TITLES or _FILE_NAME.match(title):
+        return {k: v for k, v in meta.items() if k != "title"}
+    return meta
 
 
 def _load_pdf(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
@@ -311,9 +323,7 @@ def _load_pdf(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
             deadline.check("读取")
             pages.append(page.extract_text() or "")
         info = reader.metadata
-        meta = {"title": info.title, "author": info.author} if info else {}
-        if _FILE_NAME.match(str(meta.get("title") or "")):  # a browser's print names the page file, not the article
-            meta.pop("title")
+        meta = _without_placeholder_title({"title": info.title, "author": info.author} if info else {})
     except InputError:
         raise
     except Exception as error:  # pypdf raises many exception types on damaged files
@@ -321,7 +331,7 @@ def _load_pdf(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
         raise InputError(
             path, "无法作为 PDF 打开（文件可能已损坏）；请重新导出或重新下载该 PDF"
         ) from error
-    if _visible_chars("".join(pages)) < _PDF_MIN_CHARS_PER_PAGE * max(len(pages), 1):
+    if visible_chars("".join(pages)) < _PDF_MIN_CHARS_PER_PAGE * max(len(pages), 1):
         deadline.check("读取")
         pages = _better_pages(pages, _pdfminer_pages(data))
     pages = ocr.ocr_scanned_pages(reader, pages, path, deadline)
@@ -332,8 +342,8 @@ def _load_pdf(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
 def _better_pages(pypdf_pages: list[str], pdfminer_pages: list[str]) -> list[str]:
     """Page by page the reading with more text; if the two disagree on the page count, the better whole."""
     if len(pdfminer_pages) == len(pypdf_pages):
-        return [max(a, b, key=_visible_chars) for a, b in zip(pypdf_pages, pdfminer_pages)]
-    return max(pypdf_pages, pdfminer_pages, key=lambda pages: _visible_chars("".join(pages)))
+        return [max(a, b, key=visible_chars) for a, b in zip(pypdf_pages, pdfminer_pages)]
+    return max(pypdf_pages, pdfminer_pages, key=lambda pages: visible_chars("".join(pages)))
 
 
 _LINE_END = re.compile(r"[。！？!?；;：:”’」』）)]$")
@@ -379,10 +389,6 @@ def _pdfminer_pages(data: bytes) -> list[str]:
     return pages[:-1] if len(pages) > 1 and not pages[-1].strip() else pages
 
 
-def _visible_chars(text: str) -> int:
-    return sum(not ch.isspace() for ch in text)
-
-
 def _load_image(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
     """A photo or scan of a page: one page of OCR text."""
     deadline.allow_ocr_pages(1)
@@ -394,10 +400,7 @@ def _load_doc(data: bytes, path: Path, deadline: Deadline) -> _Extracted:
     """.doc / .wps: LibreOffice converts to DOCX, then the DOCX loader reads it (tables included)."""
     deadline.check("读取")
     extracted = _load_docx(office.convert_to_docx(data, path), path, deadline)
-    meta = dict(extracted.meta)
-    if not office.converted_title(meta.get("title", "")):
-        meta.pop("title", None)
-    return _Extracted(extracted.text, meta=meta)
+    return _Extracted(extracted.text, meta=_without_placeholder_title(extracted.meta))
 
 
 def _load_xlsx(data: bytes, path: Path, deadline: Deadline) -> _Extracted:

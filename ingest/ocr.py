@@ -16,6 +16,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from core.errors import InputError, TooLargeError
+from core.text import visible_chars
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ def ocr_scanned_pages(reader, pages: list[str], path: str | Path, deadline: _Dea
     """The pages with OCR text where the text layer is (nearly) empty but images are present; the rest as
     they were (reader: the pypdf.PdfReader). Only such pages are OCR'd: a text layer is faster and exact."""
     scanned = [i for i, text in enumerate(pages[:len(reader.pages)])  # pdfminer may have counted otherwise
-               if _visible_chars(text) < _SCANNED_BELOW_CHARS and _image_count(reader.pages[i], path)]
+               if visible_chars(text) < _SCANNED_BELOW_CHARS and _image_count(reader.pages[i], path)]
     if not scanned:
         return pages
     pages = list(pages)
@@ -191,7 +192,7 @@ def ocr_scanned_pages(reader, pages: list[str], path: str | Path, deadline: _Dea
         deadline.check("识别文字")
         texts = (ocr_image(image, path) for image in _page_images(reader.pages[i], path))
         text = "\n".join(t for t in texts if t)
-        if _visible_chars(text) > _visible_chars(pages[i]):
+        if visible_chars(text) > visible_chars(pages[i]):
             pages[i] = text
     logger.info("%s：%d 页没有文字层，已识别文字（共 %d 页，用时 %.1f 秒）",
                 path, len(scanned), len(pages), time.monotonic() - started)
@@ -220,7 +221,3 @@ def _page_images(page, path: str | Path) -> list:
         if image is not None and min(image.size) >= _MIN_IMAGE_SIDE:
             images.append(image.rotate(-rotation, expand=True) if rotation else image)
     return images
-
-
-def _visible_chars(text: str) -> int:
-    return sum(not ch.isspace() for ch in text)

@@ -39,8 +39,6 @@ _SAVE_AS_DOCX = "用 Word / WPS 打开后另存为 .docx 再导入"
 _NO_OFFICE = f"读取 .doc / .wps 需要 LibreOffice，本机未安装；请安装（apt-get install libreoffice-writer-nogui），或{_SAVE_AS_DOCX}"
 # Sheet names spreadsheet programs give by default say nothing about the table.
 _DEFAULT_SHEET = re.compile(r"(?:sheet|工作表|表)\s*\d*", re.IGNORECASE)
-# Titles LibreOffice or templates put into converted files' properties, not the article's own.
-_GENERIC_TITLES = frozenset({"word document", "microsoft word document", "untitled", "无标题", "文档"})
 
 
 # ---------------------------------------------------------------- .doc / .wps via LibreOffice
@@ -90,11 +88,6 @@ def _run(command: list[str], path: Path, seconds: float) -> None:
             from None
     logger.info("%s: soffice exit %s: %s %s", path, process.returncode,
                 out.decode(errors="replace").strip(), err.decode(errors="replace").strip())
-
-
-def converted_title(title: str) -> str:
-    """A converted file's title property, or "" when it is a placeholder LibreOffice or a template set."""
-    return "" if title.strip().lower() in _GENERIC_TITLES else title
 
 
 # ---------------------------------------------------------------- .xlsx / .csv

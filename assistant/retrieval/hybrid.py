@@ -99,7 +99,8 @@ class HybridRetriever(BaseRetriever):
     def _rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
         if not passages:
             return passages
-        documents = {s: read_text(self.store, s, passages, self.window, padded=False) for s in {p.source for p in passages}}
+        documents = {source: read_text(self.store, source, passages, self.window, padded=False)
+                     for source in {p.source for p in passages}}
         new = self.reranker.scores(query, passages, documents, self.store.term_stats)
         if new is None:
             return passages

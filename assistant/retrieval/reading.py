@@ -40,10 +40,12 @@ def is_long(store: VectorStore, source: str, window: ReadWindow) -> bool:
     return store.document_length(source) > window.whole_chars
 
 
-def read_window(store: VectorStore, source: str, spans: list[tuple[int, int]], padded: bool = True) -> str:
+def read_window(store: VectorStore, source: str, spans: list[tuple[int, int]], padded: bool = True,
+                origin: int = 0) -> str:
     """The document's text where the spans fall: padded, with blank lines elsewhere at the document's own
-    offsets; else the pieces joined by line breaks (for word look-ups)."""
-    pieces, pos = [], 0
+    offsets less origin (text before origin left out); else the pieces joined by line breaks (for word
+    look-ups)."""
+    pieces, pos = [], origin
     for chunk in store.chunks_in(source, spans):
         start, text = chunk.start, chunk.text
         if start + len(text) <= pos:
@@ -75,4 +77,4 @@ def excerpt(store: VectorStore, source: str, start: int, end: int, window: ReadW
     if not is_long(store, source, window):
         return Excerpt(store.document_text(source) or "")
     lo = max(0, start - window.around_chars)
-    return Excerpt(read_window(store, source, [(lo, end + window.around_chars)])[lo:], lo, whole=False)
+    return Excerpt(read_window(store, source, [(lo, end + window.around_chars)], origin=lo), lo, whole=False)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from assistant.models import NO_DATE, REFUSAL_PREFIX, Answer, Citation, Excerpt, Filters, Passage, doc_label
+from assistant.models import (NO_DATE, REFUSAL_PREFIX, STAT_LABELS, Answer, Citation, Excerpt, Filters, Passage,
+                              doc_label)
 from core.errors import (AssistantError, BinaryFileError, ChromaUnavailableError, ConfigError, DecodeError,
                          EmbedderError, EmbedderMismatchError, EmptyFileError, EmptyStoreError, GoldSetError,
                          InputError, LLMError, MissingPathError, StoreBusyError, StoreError, TooLargeError,
@@ -40,8 +41,9 @@ _RENAMED = {"BRIEF_FORMATS": "FORMATS", "render_briefing": "render", "export_bri
             "briefing_html": "to_html", "default_brief_filename": "default_filename"}
 
 __all__ = [
-    "Assistant", "AnswerPolicy", "ReadWindow", "Answer", "Citation", "Excerpt", "Passage", "Filters", "Briefing", "IngestReport", "DocumentRow",
-    "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS", "REFUSAL_PREFIX", "NO_DATE",
+    "Assistant", "AnswerPolicy", "ReadWindow", "Answer", "Citation", "Excerpt", "Passage", "Filters", "Briefing",
+    "IngestReport", "DocumentRow", "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS",
+    "REFUSAL_PREFIX", "NO_DATE", "STAT_LABELS",
     "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
     "pipeline_fingerprint", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",
     "AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError", "BinaryFileError",

@@ -14,6 +14,11 @@ REFUSAL_PREFIX = "资料中没有找到"
 NO_DATE = "日期不详"
 
 
+# How the keys of `Assistant.stats()` are named to people, in the CLI and on the documents page alike.
+STAT_LABELS = {"documents": "文档", "chunks": "段落", "embedder": "向量模型", "chroma": "向量库",
+               "pending": "未完成的文档", "store": "资料库", "collection": "集合"}
+
+
 def doc_label(title: str, source: str) -> str:
     """How a document is named to people: its title, else its file name."""
     return title or Path(source).name

@@ -9,17 +9,13 @@ from pathlib import Path
 
 import click
 
-from assistant import ConfigError
+from assistant import STAT_LABELS, ConfigError
 from cli.brief import brief_command
 from cli.eval import eval_command
 from cli.options import EmbeddingProgress, echo_rejected, friendly_errors, make_assistant, setup_logging, store_options
 from cli.serve import serve_command
 from cli.sync import sync_command
 from cli.users import user_group
-
-
-STAT_LABELS = {"documents": "文档", "chunks": "段落", "embedder": "嵌入模型", "pending": "未完成的文档",
-               "store": "资料库", "chroma": "Chroma", "collection": "集合"}  # `stats` without --json
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

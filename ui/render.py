@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant import NO_DATE, Answer, Citation, Excerpt, InputError, Passage, doc_label
+from assistant import NO_DATE, STAT_LABELS, Answer, Citation, Excerpt, InputError, Passage, doc_label
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _BOUNDARY = "\n。！？；"
@@ -234,13 +234,14 @@ def documents_table(rows) -> str:
             f"<tbody>{body}</tbody></table>")
 
 
-STAT_LABELS = {"documents": "文档", "chunks": "段落", "embedder": "向量模型", "chroma": "向量库"}
+STAT_CARDS = ("documents", "chunks", "embedder", "chroma")  # the store and its collection are shown below them
 
 
 def stats_html(stats: dict) -> str:
     cards = "".join(
-        f'<div class="stat"><div class="stat-value">{esc(str(stats[k]))}</div><div class="stat-label">{v}</div></div>'
-        for k, v in STAT_LABELS.items() if k in stats
+        f'<div class="stat"><div class="stat-value">{esc(str(stats[k]))}</div>'
+        f'<div class="stat-label">{STAT_LABELS[k]}</div></div>'
+        for k in STAT_CARDS if k in stats
     )
     store = f'<div class="stat-store">存储位置：<code>{esc(str(stats.get("store", "")))}</code></div>'
     return f'<div class="stats">{cards}</div>{store}'

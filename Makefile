@@ -17,13 +17,15 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian's Chromium and CJK fonts for the browser tests (Playwright cannot download its own here), and
-# LibreOffice without its GUI to read .doc / .wps (about 70 s to install here).
+# LibreOffice without its GUI to read .doc / .wps, and Impress to open the course slides in the tests
+# (about 90 s to install here).
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
-	@if ! command -v soffice >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	@if ! command -v soffice >/dev/null 2>&1 || ! dpkg -s libreoffice-impress-nogui >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui \
+			libreoffice-impress-nogui >/dev/null; \
 	fi
 
 run: install

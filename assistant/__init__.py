@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from assistant.models import (NO_DATE, REFUSAL_PREFIX, STAT_LABELS, Answer, Citation, Excerpt, Filters, Passage,
-                              doc_label)
+                              Reprint, doc_label, reprints_line)
 from core.errors import (AssistantError, BinaryFileError, ChromaUnavailableError, ConfigError, DecodeError,
                          EmbedderError, EmbedderMismatchError, EmptyFileError, EmptyStoreError, GoldSetError,
                          InputError, LLMError, MissingPathError, StoreBusyError, StoreError, TooLargeError,
@@ -28,22 +28,28 @@ _LAZY = {
     "APP": "assistant.config",
     "PROMPTS_DIR": "assistant.config",
     "SAMPLE_DIR": "assistant.config",
-    "Briefing": "assistant.briefing.build",
-    "EXAMPLE_TOPICS": "assistant.briefing.build",
+    "Briefing": "assistant.briefing.model",
+    "EXAMPLE_TOPICS": "assistant.briefing.material",
     "BRIEF_FORMATS": "assistant.briefing.export",
     "render_briefing": "assistant.briefing.export",
     "export_briefing": "assistant.briefing.export",
     "briefing_html": "assistant.briefing.export",
     "default_brief_filename": "assistant.briefing.export",
     "pipeline_fingerprint": "assistant.ingestion",
+    "fingerprint": "core.fingerprint",  # republished copies: the content fingerprint and its comparison
+    "similarity": "core.fingerprint",
+    "CopyPolicy": "core.fingerprint",
+    "HitTest": "assistant.diagnostics",
+    "HitPassage": "assistant.diagnostics",
+    "HitCandidate": "assistant.diagnostics",
 }
 _RENAMED = {"BRIEF_FORMATS": "FORMATS", "render_briefing": "render", "export_briefing": "export",
             "briefing_html": "to_html", "default_brief_filename": "default_filename"}
 
 __all__ = [
-    "Assistant", "AnswerPolicy", "ReadWindow", "Answer", "Citation", "Excerpt", "Passage", "Filters", "Briefing",
+    "Assistant", "AnswerPolicy", "HitTest", "HitPassage", "HitCandidate", "ReadWindow", "Answer", "Citation", "Excerpt", "Passage", "Filters", "Briefing",
     "IngestReport", "DocumentRow", "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS",
-    "REFUSAL_PREFIX", "NO_DATE", "STAT_LABELS",
+    "REFUSAL_PREFIX", "NO_DATE", "STAT_LABELS", "Reprint", "reprints_line", "fingerprint", "similarity", "CopyPolicy",
     "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
     "pipeline_fingerprint", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",
     "AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError", "BinaryFileError",

@@ -9,19 +9,22 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from assistant.answering import ANSWERERS, Answerer
+from assistant.answering import ANSWERERS, Answerer, trace
 from assistant.answering.citations import check_answer
 from assistant.answering.compose import refusal
 from assistant.answering.followup import message_text, resolve
 from assistant.answering.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.answering.question import analyse
-from assistant.briefing.build import Briefing, build_briefing
+from assistant.briefing.build import build_briefing
+from assistant.briefing.model import Briefing
 from assistant.config import Settings, load_settings
-from assistant.examples import example_questions
-from assistant.ingestion import IngestReport, ingest_paths
+from assistant.diagnostics import HitTest, build_hit_test
+from assistant.examples import example_questions, related_questions
+from assistant.copies import orphan_copies, plan_copies
+from assistant.ingestion import IngestReport, cleaned_texts, ingest_paths, store_documents
 from ingest.load import InputLimits
 from assistant.library import ArticleCache, StoreLibrary
-from assistant.models import Answer, Citation, Excerpt, Filters, Passage
+from assistant.models import Answer, Citation, Excerpt, Filters, Passage, Reprint
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.reading import DEFAULT_WINDOW, ReadWindow, excerpt
 from assistant.retrieval.rerank import RERANKERS
@@ -34,6 +37,9 @@ from vectorstore.doctor import Problem, check_store
 from vectorstore.store import VectorStore
 
 log = logging.getLogger(__name__)
+
+
+FILTER_MAY_HIDE = "当前的筛选范围（{}）可能把含有答案的文章排除在外，可以清除筛选后再问一次"
 
 
 class Assistant:
@@ -118,8 +124,23 @@ class Assistant:
         return excerpt(self.store, self.source_key(source), start, end, self.window)
 
     def remove(self, source: str) -> bool:
+        """Remove a document; when it was the canonical one of republished copies, a copy takes its place."""
         self._articles.clear()
-        return self.store.remove(self.source_key(source))
+        removed = self.store.remove(self.source_key(source))
+        self.settle_copies()
+        return removed
+
+    def settle_copies(self) -> list[str]:
+        """Copies whose canonical document is gone (removed, or an interrupted change) get a new one, indexed
+        from the stored text (assistant/copies.py); returns the promoted copies."""
+        with self.store.writing():
+            plan = store_documents([], {}, self.store, IngestReport())
+        self._articles.clear()
+        return list(plan.promote)
+
+    def clean_texts(self, paths: list[str | Path]) -> dict[str, str]:
+        """The cleaned text each new or changed file would be stored as, by source; nothing is stored."""
+        return cleaned_texts([str(p) for p in paths], self.store)
 
     def stats(self) -> dict:
         return self.store.stats()
@@ -128,9 +149,10 @@ class Assistant:
         """Chroma, catalog, keyword index and embedding cache checked against each other (and repaired)."""
         self._articles.clear()
         if not repair:
-            return check_store(self.store)
+            return check_store(self.store) + orphan_copies(plan_copies(self.store, []).promote, repaired=False)
         with self.store.writing():
-            return check_store(self.store, repair=True)
+            problems = check_store(self.store, repair=True)
+        return problems + orphan_copies(self.settle_copies(), repaired=True)
 
     def example_questions(self, limit: int = 5) -> list[str]:
         """Questions drawn from the stored articles that this assistant answers (recomputed when documents change)."""
@@ -141,13 +163,26 @@ class Assistant:
             self._examples = (key, example_questions(articles, self.ask, limit))
         return self._examples[1]
 
+    def related_questions(self, answer: Answer, limit: int = 3) -> list[str]:
+        """Up to `limit` follow-up questions drawn from the articles `answer` cites, each verified by
+        asking it (nothing for a refusal)."""
+        if answer.refused or not answer.citations:
+            return []
+        sources = dict.fromkeys(c.source for c in answer.citations)
+        return related_questions((self._articles.get(s) for s in sources), answer, self.ask, limit)
+
     def brief(self, topic: str, **opts) -> Briefing:
-        """A trainer's briefing on a topic: initiatives, key figures, timeline, quiz and sources, every fact cited.
+        """A trainer's briefing on a topic: initiatives, key figures, comparison, timeline, quiz (each question
+        checked by asking it back) and sources, every fact cited.
         Briefing.no_material is True when the articles do not cover the topic."""
         self._require_documents()
         library = StoreLibrary(self._hybrid(), self._articles)
         return build_briefing(topic, lambda query, k: self.retrieve(query, k=k), library.articles,
-                              self.store.catalog.idf, **opts)
+                              self.store.catalog.idf, ask=self.ask, publisher=self._publisher, **opts)
+
+    def _publisher(self, source: str) -> str:
+        row = self.document(source)
+        return (row.publisher or "") if row else ""
 
     # -- questions --
     def _hybrid(self) -> HybridRetriever:
@@ -200,18 +235,33 @@ class Assistant:
             answer = refusal(question, [], passages, "引用检查：组成的回答里有引用原文证实不了的内容（"
                              + "；".join(problems)[:300] + "），为免误导不作回答")
             answer.flagged = True
+        if answer.refused and filters is not None and filters.active:
+            # The answer may be in a document the filter leaves out: say so, so staff know to widen it.
+            answer.refusal_reason = "；".join(x for x in (answer.refusal_reason, FILTER_MAY_HIDE.format(filters.describe()))
+                                             if x)
         answer.citations = [self._placed(c) for c in answer.citations]
         answer.id = id or uuid.uuid4().hex[:12]
         answer.resolved_question = resolved
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
 
+    def explain(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
+                k: int = 10) -> HitTest:
+        """The hit test: the top-k passages with their BM25, dense, fused and rerank scores, and every sentence
+        the answerer weighed (features, score, veto) with the one it chose; recorded from a real `ask`."""
+        with trace.recording() as decisions:
+            answer = self.ask(question, history, filters)
+        rejected = self._rejected(clean_input(question or ""))
+        passages = [] if rejected else self.retrieve(clean_input(question), k=k, history=history, filters=filters)
+        return build_hit_test(question, answer, passages, decisions, self.settings.answerer)
+
     def _placed(self, c: Citation) -> Citation:
         """The citation with where its quote sits: its page, the table whose row it is."""
         article = self._articles.get(c.source, [Passage(c.chunk_id, c.source, c.title, c.date, c.passage, c.start,
                                                         c.end)])
         return replace(c, page=page_at(self.store.catalog.document_pages(c.source), c.start),
-                       table=article.table_of(c.start))
+                       table=article.table_of(c.start),
+                       also_in=tuple(Reprint(r.source, r.title, r.date) for r in self.store.copies(c.source)))
 
     def _rejected(self, question: str) -> Answer | None:
         """An empty or too long question is refused before any work, saying why."""

@@ -1,4 +1,5 @@
-"""The ingest pipeline as named steps: expand → load → clean → describe → chunk → embed and store."""
+"""The ingest pipeline as named steps: expand → load → clean → describe (with a content fingerprint) → chunk →
+group republished copies (assistant/copies.py) → embed and store the canonical documents."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from ingest.chunk import chunk_document
 from ingest.clean import clean_lines, fix_characters, furniture_candidates
 from core.errors import EmptyFileError, InputError
 from ingest.load import DEFAULT_LIMITS, Deadline, InputLimits, content_hash, expand_paths, load_file, unreadable
 from ingest.metadata import extract_metadata
 from assistant.answering.harvest import sentence_spans
+from assistant.copies import CopyPlan, demote_all, plan_copies, repoint_all, stored_document
 from core.documents import PAGE_BREAK, Chunk, Document, RawDocument
+from core.fingerprint import fingerprint
 from vectorstore.store import VectorStore
 
 log = logging.getLogger(__name__)
@@ -35,9 +40,11 @@ class IngestReport:
     chunks: int = 0
     embedded: int = 0  # chunks that went through the model (the rest came from the cache)
     embed_seconds: float = 0.0
+    copies: list[tuple[str, str]] = field(default_factory=list)  # (source, canonical) of ingested reposts
 
     def summary(self) -> str:
-        return (f"导入 {len(self.ingested)} 篇，未变 {len(self.unchanged)} 篇，"
+        reposts = f"，其中 {len(self.copies)} 篇是已有文章的转载，只记录出处" if self.copies else ""
+        return (f"导入 {len(self.ingested)} 篇{reposts}，未变 {len(self.unchanged)} 篇，"
                 f"未导入 {len(self.rejected)} 篇，跳过 {len(self.skipped)} 个（写入 {self.chunks} 个段落）")
 
 
@@ -85,6 +92,7 @@ def describe(raw: RawDocument, fixed: str, digest: str, common: frozenset[str]) 
         source=raw.source, text=text, content_hash=digest,
         title=meta.get("title", ""), date=meta.get("date", ""), publisher=meta.get("publisher", ""),
         author=meta.get("author", ""), edition=meta.get("edition", ""), pages=pages,
+        fingerprint=fingerprint(text).to_text(),
     )
 
 
@@ -107,6 +115,24 @@ def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, 
     progress(done_chunks, total_chunks) is called as embedding proceeds.
     """
     report = IngestReport()
+    docs, candidates = prepare(paths, store, report, limits)
+    if not docs and not plan_copies(store, []).changes_store:  # nothing new: never load the model
+        return report
+    with store.writing():  # one writing process per embedded store (vectorstore/lock.py), refused at once
+        store.open()  # an unreachable server fails now, not after minutes of embedding
+        store_documents(docs, candidates, store, report, progress)  # planned again: now under the lock
+    return report
+
+
+def cleaned_texts(paths: list[str], store: VectorStore, limits: InputLimits = DEFAULT_LIMITS) -> dict[str, str]:
+    """The cleaned text each new or changed file would be stored as; nothing is stored."""
+    docs, _ = prepare(paths, store, IngestReport(), limits)
+    return {doc.source: doc.text for doc, _ in docs}
+
+
+def prepare(paths: list[str], store: VectorStore, report: IngestReport, limits: InputLimits
+            ) -> tuple[list[tuple[Document, list[Chunk]]], dict[str, frozenset[str]]]:
+    """Load, clean, describe and chunk the new or changed files; each page's furniture candidates."""
     files, missing, report.skipped = expand_paths([str(p) for p in paths])
     report.rejected.extend(missing)
     loaded, fixed = [], {}
@@ -128,21 +154,41 @@ def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, 
             docs.append((doc, chunks))
         except InputError as exc:
             report.rejected.append(exc)
-    if not docs:  # nothing new: never load the model
-        return report
-    with store.writing():  # one writing process per embedded store (vectorstore/lock.py), refused at once
-        store.open()  # an unreachable server fails now, not after minutes of embedding
-        embed_and_store(docs, candidates, store, report, progress)
-    return report
+    return docs, candidates
 
 
-def embed_and_store(docs: list[tuple[Document, list[Chunk]]], candidates: dict[str, frozenset[str]],
-                    store: VectorStore, report: IngestReport, progress: Callable[[int, int], None] | None) -> None:
-    """Embed the documents' chunks and answerable sentences in one batch, then write document by document."""
+def store_documents(docs: list[tuple[Document, list[Chunk]]], candidates: dict[str, frozenset[str]],
+                    store: VectorStore, report: IngestReport,
+                    progress: Callable[[int, int], None] | None = None) -> CopyPlan:
+    """Write new documents and settle the copy groups they touch (assistant/copies.py): canonical documents
+    are indexed, republished copies are stored without chunks. With no documents, it repairs groups whose
+    canonical is gone (after a remove, or an interrupted change)."""
+    plan = plan_copies(store, [doc for doc, _ in docs])
+    demote_all(store, plan)
+    index = [(doc, chunks, candidates[doc.source]) for doc, chunks in docs if not plan.copy_of(doc.source)]
+    for source in plan.promote:
+        doc = stored_document(store, source)
+        index.append((doc, chunk_document(doc), store.catalog.furniture_of(source)))
+    embed_and_store(index, store, report, progress)
+    for doc, _ in docs:
+        if plan.copy_of(doc.source):
+            store.add_document(doc, [], np.zeros((0, 0), np.float32), candidates[doc.source], plan.copy_of(doc.source))
+            report.copies.append((doc.source, plan.copy_of(doc.source)))
+    repoint_all(store, plan)
+    report.ingested.extend(doc.source for doc, _ in docs)
+    return plan
+
+
+def embed_and_store(docs: list[tuple[Document, list[Chunk], frozenset[str]]], store: VectorStore,
+                    report: IngestReport, progress: Callable[[int, int], None] | None) -> None:
+    """Embed the documents' chunks and answerable sentences in one batch, then write document by document
+    (each with its furniture lines)."""
     # The answerable sentences are embedded too (kept in the embedding cache): answering compares them with
     # the question by meaning, so paraphrases are found.
-    texts = [c.embedding_text() for _, chunks in docs for c in chunks]
-    sentences = [doc.text[s:e] for doc, _ in docs for s, e in sentence_spans(doc.text, doc.title)]
+    if not docs:
+        return
+    texts = [c.embedding_text() for _, chunks, _ in docs for c in chunks]
+    sentences = [doc.text[s:e] for doc, _, _ in docs for s, e in sentence_spans(doc.text, doc.title)]
     total, done = len(texts) + len(sentences), 0
 
     def tick(n: int) -> None:
@@ -154,10 +200,9 @@ def embed_and_store(docs: list[tuple[Document, list[Chunk]]], candidates: dict[s
     misses, seconds = store.embedder.misses, store.embedder.embed_seconds
     vectors = store.embedder.embed_passages(texts + sentences, on_batch=tick)[: len(texts)]
     offset = 0
-    for doc, chunks in docs:
-        store.add_document(doc, chunks, vectors[offset: offset + len(chunks)], furniture=candidates[doc.source])
+    for doc, chunks, furniture in docs:
+        store.add_document(doc, chunks, vectors[offset: offset + len(chunks)], furniture=furniture)
         offset += len(chunks)
-        report.ingested.append(doc.source)
         report.chunks += len(chunks)
     report.embedded = store.embedder.misses - misses
     report.embed_seconds = store.embedder.embed_seconds - seconds

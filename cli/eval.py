@@ -57,10 +57,16 @@ def _warn(message: str) -> None:
 @click.option("--check", is_flag=True, help="有门槛指标低于最低值时以状态 1 退出。")
 @click.option("--judge", is_flag=True,
               help="同时用 ASSISTANT_LLM_BASE_URL 上的 LLM 评判忠实度和答案相关性。")
+@click.option("--runs", "runs_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="把每次运行的汇总（含时间和 git 版本）存进这个文件夹，报告画出最近几次的趋势"
+                   "［默认：评测缓存目录下的 runs/，见 evals/README.md］。")
+@click.option("--trend", "trend_runs", default=20, show_default=True, type=click.IntRange(2, 1000),
+              help="趋势图包含最近几次运行。")
+@click.option("--no-record", is_flag=True, help="这次运行不存进 --runs 文件夹（例如试验性的配置）。")
 def eval_command(sets: tuple[str, ...], gold: Path | None, store: Path | None, chroma_url: str | None,
                  corpus: tuple[str, ...], embedder: str | None, retriever: str | None, answerer: str | None,
                  report_dir: Path | None, as_json: bool, baseline: Path | None, thresholds: Path, check: bool,
-                 judge: bool) -> None:
+                 judge: bool, runs_dir: Path | None, trend_runs: int, no_record: bool) -> None:
     """按标准答案集评测回答、引用、拒答、检索和耗时。
 
     不带选项时运行内置的 sample、dev 和 test 三个评测集，每个集用自己的语料和独立的资料库。
@@ -83,8 +89,13 @@ def eval_command(sets: tuple[str, ...], gold: Path | None, store: Path | None, c
         reports = {run.name: suite.evaluate_run(run, options, previous=previous, baseline_path=baseline,
                                                 judge=judge_model, progress=_progress, warn=_warn)
                    for run in runs}
+        trends = None
+        if not no_record:
+            from evals.trend import default_runs_dir
+
+            trends = suite.record_runs(reports, runs_dir or default_runs_dir(), trend_runs)
         if report_dir is not None:
-            paths = suite.write_reports(reports, report_dir)
+            paths = suite.write_reports(reports, report_dir, trends)
             click.echo(f"评测报告已写入：{paths['html']} 和 {paths['md']}", err=True)
     except AssistantError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -12,6 +12,9 @@ import click
 from assistant import STAT_LABELS, ConfigError
 from cli.brief import brief_command
 from cli.eval import eval_command
+from cli.feedback import feedback_group
+from cli.gold import gold_group
+from cli.search import search_command
 from cli.options import EmbeddingProgress, echo_rejected, friendly_errors, make_assistant, setup_logging, store_options
 from cli.serve import serve_command
 from cli.sync import sync_command
@@ -186,6 +189,9 @@ def ask(question, store, chroma_url, embedder, as_json, batch, retriever, answer
 
 main.add_command(brief_command)
 main.add_command(eval_command)
+main.add_command(feedback_group)
+main.add_command(gold_group)
+main.add_command(search_command)
 main.add_command(serve_command)
 main.add_command(sync_command)
 main.add_command(user_group)

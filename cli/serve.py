@@ -46,13 +46,15 @@ def serve_command(host, port, store, chroma_url, embedder, auth_file, insecure):
     """
     check_exposure(host, auth_file, insecure)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from evals.workbench import EvalWorkbench  # the admin tabs' eval tools (the UI may not import evals)
     from ui.app import launch_app  # deferred: gradio is slow to import
-    from ui.auth import load_checker
+    from ui.auth import load_checker, load_roles
 
     checker = load_checker(auth_file) if auth_file else None
+    roles = load_roles(auth_file) if auth_file else None
     assistant = make_assistant(store, chroma_url, embedder)
     with assistant.store.writing():  # while it serves, uploads go through it: another writer is refused
-        demo = launch_app(assistant, host, port, checker)
+        demo = launch_app(assistant, host, port, checker, EvalWorkbench(), roles)
         click.echo(f"聊天界面已启动：http://{host}:{port}（按 Ctrl+C 停止）", err=True)
         demo.block_thread()
 

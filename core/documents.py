@@ -33,6 +33,7 @@ class Document:
     author: str = ""
     edition: str = ""
     pages: tuple[int, ...] = ()  # where each page starts in text (PDF, scans); empty for unpaged formats
+    fingerprint: str = ""  # of the cleaned body, to recognise republished copies (core/fingerprint.py, as text)
 
     def metadata(self) -> dict[str, str]:
         return {

@@ -21,6 +21,7 @@ _PLACE_WORD = re.compile(rf"^[\u4e00-\u9fff]{{1,8}}{_SUFFIX}$")
 _ARTICLE_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:省|市|县|区|州|旗|镇|乡)$")
 _NOT_PLACE = re.compile(r"^[全我各本该省市县区]|(?:园区|社区|小区|景区|辖区|片区|厂区|矿区|校区)$")
 NAME_TAGS = frozenset({"ns", "nr", "nt", "nrt"})
+_NOT_NAME_TAGS = ("v", "p", "d", "c", "u", "r")  # verbs, prepositions, adverbs…: never the start of a place
 # Tagged as names by jieba but used as ordinary words: in questions 全国/新区, in articles 新建工会32家,
 # 市总工会和县区工会.
 QUESTION_NOT_NAMES = frozenset({"新建", "新区", "中国", "中华", "全国", "国家"})
@@ -93,8 +94,9 @@ def mentions(text: str) -> list[tuple[int, str, bool]]:
     for i, (w, f) in enumerate(words):
         nxt = words[i + 1][0] if i + 1 < len(words) else ""
         joined = w + re.sub(r"总?工会$", "", nxt)
-        placelike = ((f.startswith("ns") or _ARTICLE_PLACE.match(joined)) and not _NOT_PLACE.search(w)
-                     and w not in ARTICLE_NOT_PLACES)
+        # 滨海 + 县总工会 is a union; 纳入 + 县总工会 (把…纳入县总工会实事) is a verb and "the county union".
+        placelike = ((f.startswith("ns") or (_ARTICLE_PLACE.match(joined) and not f.startswith(_NOT_NAME_TAGS)))
+                     and not _NOT_PLACE.search(w) and w not in ARTICLE_NOT_PLACES)
         if placelike and nxt.endswith("工会") and len(nxt) <= 5:
             found.append((offsets[i], w + nxt, True))
         elif placelike and f.startswith("ns") and _ARTICLE_PLACE.match(w):

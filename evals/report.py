@@ -143,8 +143,11 @@ def refusal_rows(report: dict) -> list[dict]:
     return [{"check": check, "refused": n, "false": false.get(check, 0)} for check, n in by_reason.items()]
 
 
-def write_report(report: dict, out_dir: str | Path) -> dict[str, Path]:
-    """Write report.html, report.md and the chart PNGs into out_dir; their paths by kind."""
+def write_report(report: dict, out_dir: str | Path, trend: list[dict] | None = None) -> dict[str, Path]:
+    """Write report.html, report.md and the chart PNGs into out_dir; their paths by kind. `trend`: the
+    recent runs of this gold set from the runs folder (evals/trend.py), drawn when there are two or more."""
+    from evals.trend import draw_trend_chart, trend_rows
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     configure_cjk_font()
@@ -152,7 +155,11 @@ def write_report(report: dict, out_dir: str | Path) -> dict[str, Path]:
         "by_type": draw_type_chart(report, out / "by_type.png"),
         "latency": draw_latency_chart(report["results"], out / "latency.png"),
     }
+    if trend and len(trend) > 1:
+        charts["trend"] = draw_trend_chart(trend, out / "trend.png")
     context = {
+        "passed": [c for c in report["results"] if c["passed"]],
+        "trend_rows": trend_rows(trend or []),
         "r": report,
         "metrics": SUMMARY_METRICS,
         "type_labels": TYPE_LABELS,

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from assistant import Answer, AssistantError, Passage
 from evals import gate, metrics
+from evals.diagnose import diagnose
 from evals.schema import CASE_TYPES, GoldCase
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class CaseResult:
     evidence_at_5: float | None = None
     passed: bool = False
     failures: list[str] = field(default_factory=list)
+    diagnosis: dict | None = None  # failed cases: why, from the hit test (evals/diagnose.py)
 
     @property
     def answerable(self) -> bool:
@@ -147,7 +149,23 @@ def run_case(assistant: AssistantLike, case: GoldCase) -> CaseResult:
         result.error = f"{type(exc).__name__}: {exc}"
         result.failures.append(f"error: {result.error}")
         return result
-    return score_case(case, answer, passages, latency_ms)
+    result = score_case(case, answer, passages, latency_ms)
+    if not result.passed:
+        result.diagnosis = explain_failure(assistant, case, history)
+    return result
+
+
+def explain_failure(assistant: AssistantLike, case: GoldCase, history: list[dict] | None) -> dict | None:
+    """The failed case's diagnosis from the assistant's own hit test (only failed cases pay for it, and it
+    is not timed); None for an assistant without `explain` or when explaining fails."""
+    explain = getattr(assistant, "explain", None)
+    if explain is None:
+        return None
+    try:
+        return diagnose(case, explain(case.question, history=history, k=RETRIEVE_K))
+    except Exception:  # noqa: BLE001 - a diagnosis is extra; the case's own result stands without it
+        log.warning("could not explain case %s", case.id, exc_info=True)
+        return None
 
 
 def run_cases(assistant: AssistantLike, cases: Iterable[GoldCase],

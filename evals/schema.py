@@ -16,6 +16,8 @@ CaseType = Literal[
     "figure", "entity", "list", "multi-article", "follow-up", "traditional-script", "unanswerable"
 ]
 CASE_TYPES: tuple[str, ...] = CaseType.__args__
+# The fact a draft from a thumbs-down carries until someone writes the right answer (evals/from_feedback.py).
+TO_FILL = "（请填写正确答案）"
 
 
 class Turn(BaseModel):
@@ -51,6 +53,8 @@ class GoldCase(BaseModel):
         for i, forms in enumerate(facts):
             if not forms or any(not f.strip() for f in forms):
                 raise ValueError(f'第 {i + 1} 条事实没有非空的写法；每条事实至少写一种，例如 ["54家", "五十四家"]')
+            if TO_FILL in forms:
+                raise ValueError(f"第 {i + 1} 条事实还是草稿的占位符“{TO_FILL}”；请改成正确答案的写法")
         return facts
 
     @field_validator("sources")

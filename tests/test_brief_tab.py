@@ -19,7 +19,7 @@ def test_the_tab_builds_its_controls_inside_an_open_blocks(sample_assistant):
     assert examples and ["职工书屋"] in examples[0].samples
 
 
-@pytest.mark.parametrize("fmt, suffix", [("docx", ".docx"), ("html", ".html"), ("md", ".md")])
+@pytest.mark.parametrize("fmt, suffix", [("docx", ".docx"), ("pptx", ".pptx"), ("html", ".html"), ("md", ".md")])
 def test_a_covered_topic_gives_a_preview_and_a_download(sample_assistant, tmp_path, fmt, suffix):
     status, preview, path = make_briefing(sample_assistant, "新就业形态劳动者入会", fmt, tmp_path)
     assert "4 个关键数字" in status

@@ -18,7 +18,11 @@ from starlette.middleware import Middleware
 
 from assistant import Answer, Assistant, AssistantError, ConfigError, EmptyStoreError, Filters
 from ui import render
+from ui.admin import AdminGate, Workbench
 from ui.brief_tab import build_brief_tab
+from ui.eval_tab import build_eval_tab
+from ui.gold_tab import build_gold_editor, feedback_choices
+from ui.hit_test_tab import build_hit_test_tab
 from ui.feedback import FILE_NAME, FeedbackLog, export_feedback, make_record, summary
 from ui.login_throttle import AddressThrottleMiddleware, LoginThrottle, throttled_check
 from ui.render import Turn
@@ -130,7 +134,7 @@ class ChatApp:
         if turn is None or turn.answer is None or like.liked not in (True, False):
             return gr.skip(), gr.skip(), gr.skip()
         rating = "up" if like.liked else "down"
-        self.feedback.append(make_record(turn.answer, rating, user=_user(request)))
+        self.feedback.append(make_record(turn.answer, rating, user=_user(request), history=history(turns[:index // 2])))
         note = "已记录：有帮助。" if rating == "up" else "已记录：没帮助。"
         return (index // 2, rating), gr.update(visible=True), f"{note}愿意的话，补充一句原因（可选）："
 
@@ -138,7 +142,8 @@ class ChatApp:
         if target is None or not (text or "").strip():
             return gr.skip(), gr.skip()
         turn_no, rating = target
-        self.feedback.append(make_record(turns[turn_no].answer, rating, text, user=_user(request)))
+        self.feedback.append(make_record(turns[turn_no].answer, rating, text, user=_user(request),
+                                         history=history(turns[:turn_no])))
         gr.Info("谢谢！意见已保存。")
         return "", gr.update(visible=False)
 
@@ -205,9 +210,12 @@ def _user(request: gr.Request | None) -> str | None:
     return getattr(request, "username", None) if request else None
 
 
-def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.Blocks:
-    """The whole UI; launch it with `launch_options()`."""
+def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workbench: Workbench | None = None,
+              roles: dict[str, frozenset[str]] | None = None) -> gr.Blocks:
+    """The whole UI; launch it with `launch_options()`. `workbench`: the evaluators' tools (the eval tab and
+    the gold editor need it); `roles`: user → roles when logins are on (admin tabs for admins only)."""
     app = ChatApp(assistant, feedback)
+    gate = AdminGate(roles)
     private = {"api_visibility": "private"}
     with gr.Blocks(title=TITLE, fill_width=True) as demo:
         turns = gr.State([])
@@ -267,6 +275,18 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
                     export_csv = gr.Button("导出每个回答的最新评价（CSV）", elem_id="export-csv")
                 export_file = gr.File(label="导出文件", interactive=False, height=90, elem_id="export-file")
                 feedback_list = gr.HTML(elem_id="feedback-list")
+                admin_parts = []
+                if workbench is not None:
+                    editor, gold_pick = build_gold_editor(app.feedback.read, lambda: Path(assistant.settings.store),
+                                                          workbench, gate)
+                    admin_parts.append(editor)
+            with gr.Tab("命中测试", id="hit-test", visible=gate.open) as hit_tab:
+                build_hit_test_tab(lambda: assistant, gate)
+            admin_parts.append(hit_tab)
+            if workbench is not None:
+                with gr.Tab("评测", id="eval", visible=gate.open) as eval_tab:
+                    eval_gold = build_eval_tab(lambda: assistant, workbench, gate)
+                admin_parts.append(eval_tab)
 
         corpus = [chatbot, f_sources, docs_table, doc_pick, stats]
         ask_inputs = [question, turns, f_sources, f_from, f_to]
@@ -285,6 +305,13 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None) -> gr.B
         remove_btn.click(app.remove, doc_pick, [doc_view, *corpus], **private)
         doc_pick.change(app.view_document, doc_pick, doc_view, **private)
         feedback_tab.select(app.feedback_view, None, [feedback_stats, feedback_list], **private)
+        if workbench is not None:
+            feedback_tab.select(lambda: gr.update(choices=feedback_choices(app.feedback.read())), None, gold_pick,
+                                **private)
+            eval_tab.select(lambda: gr.update(choices=workbench.gold_sets(Path(assistant.settings.store))), None,
+                            eval_gold, **private)
+        if not gate.open:
+            demo.load(gate.visibility(len(admin_parts)), None, admin_parts, **private)
         export_jsonl.click(lambda: app.export("jsonl"), None, export_file, **private)
         export_csv.click(lambda: app.export("csv"), None, export_file, **private)
         gr.api(app.ask_api, api_name="ask")
@@ -318,10 +345,12 @@ def warm_up(assistant: Assistant) -> None:
 
 
 def launch_app(assistant: Assistant, host: str, port: int,
-               auth: Callable[[str, str], bool] | None = None) -> gr.Blocks:
+               auth: Callable[[str, str], bool] | None = None, workbench: Workbench | None = None,
+               roles: dict[str, frozenset[str]] | None = None) -> gr.Blocks:
     """Build the app, warm the assistant up and start serving on host:port without blocking;
-    `auth` is the login check (see ui.auth.load_checker). Returns the running app: call `.block_thread()`."""
-    demo = build_app(assistant)
+    `auth` is the login check (see ui.auth.load_checker), `roles` who is admin (ui.auth.load_roles).
+    Returns the running app: call `.block_thread()`."""
+    demo = build_app(assistant, workbench=workbench, roles=roles if auth else None)
     warm_up(assistant)
     s = assistant.settings
     throttle = LoginThrottle(s.login_attempts, s.login_window_seconds, s.login_lockout_seconds)

@@ -46,8 +46,32 @@ def verify_password(password: str, encoded: str) -> bool:
         return False
 
 
+ADMIN = "admin"
+
+
 def parse_auth_file(path: Path) -> dict[str, str]:
     """user → encoded hash; blank lines and # comments are skipped, anything else malformed is an error."""
+    return {user: encoded for user, (encoded, _) in parse_logins(path).items()}
+
+
+def load_roles(path: Path) -> dict[str, frozenset[str]]:
+    """user → roles, from the optional third field of each line (`user:hash:admin`; none: no roles)."""
+    return {user: roles for user, (_, roles) in parse_logins(path).items()}
+
+
+def is_admin(username: str | None, roles: dict[str, frozenset[str]] | None) -> bool:
+    """Whether the user may use the evaluators' tools (hit test, eval, gold cases from feedback).
+
+    roles None means the app runs without logins (loopback by default): whoever can open it is the admin.
+    With logins, only users whose line carries the `admin` role. Issue 13 will extend roles.
+    """
+    if roles is None:
+        return True
+    return bool(username) and ADMIN in roles.get(username, frozenset())
+
+
+def parse_logins(path: Path) -> dict[str, tuple[str, frozenset[str]]]:
+    """user → (encoded hash, roles); the role field is optional and comma-separated."""
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
@@ -55,16 +79,17 @@ def parse_auth_file(path: Path) -> dict[str, str]:
         raise ConfigError(f"无法读取登录文件 {path}：{why}；请检查 --auth-file 给出的路径") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"登录文件 {path} 不是 UTF-8 文本；请用 `assistant user add` 重新生成") from exc
-    users: dict[str, str] = {}
+    users: dict[str, tuple[str, frozenset[str]]] = {}
     for no, line in enumerate(lines, 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        user, _, encoded = line.partition(":")
+        user, _, rest = line.partition(":")
+        encoded, _, role_field = rest.partition(":")  # the hash holds no ":", so a third field is the roles
         if not user or encoded.count("$") != 3 or not encoded.startswith(ALGORITHM + "$"):
-            raise ConfigError(f"{path} 第 {no} 行格式不对：应为 'user:{ALGORITHM}$iterations$salt$hash'；"
-                              f"请用 `assistant user add {path} NAME` 添加用户")
-        users[user] = encoded
+            raise ConfigError(f"{path} 第 {no} 行格式不对：应为 'user:{ALGORITHM}$iterations$salt$hash'"
+                              f"（可加 ':admin'）；请用 `assistant user add {path} NAME` 添加用户")
+        users[user] = (encoded, frozenset(r.strip() for r in role_field.split(",") if r.strip()))
     if not users:
         raise ConfigError(f"登录文件 {path} 里没有用户；请用 `assistant user add {path} NAME` 添加一个")
     return users
@@ -83,15 +108,15 @@ def load_checker(path: Path) -> Callable[[str, str], bool]:
     return make_checker(parse_auth_file(path))
 
 
-def add_user(path: Path, user: str, password: str, iterations: int = ITERATIONS) -> None:
-    """Add a user to the auth file, replacing an existing entry of the same name."""
+def add_user(path: Path, user: str, password: str, iterations: int = ITERATIONS, admin: bool = False) -> None:
+    """Add a user to the auth file, replacing an existing entry of the same name (admin: the `admin` role)."""
     if not user or ":" in user or user != user.strip():
         raise ConfigError("用户名不能为空，不能含有 ':'，首尾也不能有空格；请换一个用户名")
     if not password:
         raise ConfigError("密码不能为空；请输入一个密码")
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     kept = [ln for ln in lines if ln.partition(":")[0].strip() != user]
-    kept.append(f"{user}:{hash_password(password, iterations)}")
+    kept.append(f"{user}:{hash_password(password, iterations)}" + (f":{ADMIN}" if admin else ""))
     path.write_text("\n".join(kept) + "\n", encoding="utf-8")
     path.chmod(0o600)
 

@@ -20,14 +20,15 @@ from assistant import (BRIEF_FORMATS, EXAMPLE_TOPICS, Assistant, AssistantError,
 
 log = logging.getLogger(__name__)
 
-FORMAT_CHOICES = [("Word（DOCX，引用为尾注）", "docx"), ("可打印 HTML", "html"), ("Markdown", "md")]
+FORMAT_CHOICES = [("Word（DOCX，引用为尾注）", "docx"), ("幻灯片（PPTX，答案和原文在备注里）", "pptx"),
+                  ("可打印 HTML", "html"), ("Markdown", "md")]
 _DOC_ICON = ('<svg viewBox="0 0 24 24" width="40" height="40" fill="none" stroke="currentColor" stroke-width="1.5" '
              'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">'
              '<path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"/><path d="M14 2v6h6"/>'
              '<path d="M8 13h8M8 17h5"/></svg>')
 PREVIEW_PLACEHOLDER = (f'<div class="brief-empty"><div class="brief-empty-icon">{_DOC_ICON}</div>'
                        '<p class="brief-empty-head">课程素材预览</p>'
-                       "<p>输入主题后点「生成课程素材」：概览、关键数字表、时间线、测验题和资料来源，"
+                       "<p>输入主题后点「生成课程素材」：概览、关键数字表、对比表、时间线、测验题、教师备注和资料来源，"
                        "每个事实和数字都标注出处。</p></div>")
 EMPTY_STORE = "资料库里还没有文档：请先到「文档」页上传文件并点「导入」。"
 

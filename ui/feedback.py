@@ -27,8 +27,10 @@ CSV_FIELDS = ["timestamp", "answer_id", "rating", "comment", "question", "resolv
               "refused", "citations", "user"]
 
 
-def make_record(answer: Answer, rating: str, comment: str = "", user: str | None = None) -> dict:
-    """One feedback record: the rating with everything an evaluator needs to judge the answer."""
+def make_record(answer: Answer, rating: str, comment: str = "", user: str | None = None,
+                history: list[dict] | None = None) -> dict:
+    """One feedback record: the rating with everything an evaluator needs to judge the answer, including the
+    conversation before it (`history`, as `ask` takes it), so a follow-up can become a gold case."""
     if rating not in RATINGS:
         raise ValueError(f"rating must be one of {RATINGS}, not {rating!r}")
     data = answer.to_json()
@@ -43,6 +45,7 @@ def make_record(answer: Answer, rating: str, comment: str = "", user: str | None
         "refused": data["refused"],
         "citations": data["citations"],
         "user": user,
+        "history": list(history or []),
     }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant import NO_DATE, STAT_LABELS, Answer, Citation, Excerpt, InputError, Passage, doc_label
+from assistant import NO_DATE, STAT_LABELS, Answer, Citation, Excerpt, InputError, Passage, doc_label, reprints_line
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _BOUNDARY = "\n。！？；"
@@ -178,9 +178,11 @@ def citation_card(c: Citation, turn: int, doc: Excerpt | None = None, is_open: b
         full = (f'<details class="src-doc"><summary>{label}</summary>'
                 f'<div class="src-doc-text">{"…" if doc.offset else ""}{body}</div></details>')
     passage = marked(c.passage or c.quote, c.quote, context=EXCERPT_CONTEXT)
+    # Republished copies are not cited themselves; the card says where else the article appeared.
+    reprints = f'<div class="src-reprints">{esc(reprints_line(c.also_in))}</div>' if c.also_in else ""
     return (f'<details class="src-card" id="src-{turn}-{c.n}"{" open" if is_open else ""}>'
             f'<summary><span class="cite-chip static">{c.n}</span>{_meta(c.title, c.date, c.source, _where(c))}</summary>'
-            f'<div class="src-passage">{passage}</div>{full}</details>')
+            f'<div class="src-passage">{passage}</div>{reprints}{full}</details>')
 
 
 def related_card(p: Passage) -> str:
@@ -226,12 +228,18 @@ def documents_table(rows) -> str:
         return '<p class="doc-empty">资料库还是空的：在上方上传文件并点「导入」。</p>'
     body = "".join(
         f'<tr><td>{esc(doc_label(r.title, r.source))}</td><td class="nowrap">{esc(r.date or NO_DATE)}</td>'
-        f'<td class="num">{r.n_chunks}</td>'
+        f'<td class="num">{_chunks_cell(r)}</td>'
         f'<td class="src-file" title="{esc(r.source)}">{esc(file_name(r.source))}</td></tr>'
         for r in rows
     )
     return ('<table class="doc-table"><thead><tr><th>标题</th><th>日期</th><th>段落</th><th>文件</th></tr></thead>'
             f"<tbody>{body}</tbody></table>")
+
+
+def _chunks_cell(row) -> str:
+    """A republished copy has no chunks of its own: the cell says whose copy it is."""
+    copy_of = getattr(row, "copy_of", "")
+    return f'<span title="{esc(file_name(copy_of))} 的转载">转载</span>' if copy_of else str(row.n_chunks)
 
 
 STAT_CARDS = ("documents", "chunks", "embedder", "chroma")  # the store and its collection are shown below them

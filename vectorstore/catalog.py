@@ -34,7 +34,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(tokens, id UNINDEXED, t
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS furniture (line TEXT, source TEXT, PRIMARY KEY (line, source));
 """
-
+# Columns added after the first release, each by ALTER TABLE when a store lacks it.
+_ADDED_COLUMNS = ("pages", "fingerprint", "copy_of")
+_ROW = "source, content_hash, title, date, publisher, author, edition, n_chunks, status, copy_of"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class DocumentRow:
     edition: str
     n_chunks: int
     status: str
+    copy_of: str = ""  # a republished copy: its canonical document's source (see core/copies.py); "" otherwise
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -83,9 +86,10 @@ class Catalog:
         self._version = -1
         self._db = open_sqlite(path, _SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
-        if "pages" not in columns:  # a store made before page numbers
-            with self._lock, self._db:
-                self._db.execute("ALTER TABLE documents ADD COLUMN pages TEXT DEFAULT ''")
+        for column in _ADDED_COLUMNS:  # a store made before the column; fingerprints are backfilled from text
+            if column not in columns:
+                with self._lock, self._db:
+                    self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT DEFAULT ''")
 
     # -- settings (e.g. the embedder the store was built with) --
     def get_setting(self, key: str) -> str | None:
@@ -99,14 +103,13 @@ class Catalog:
     # -- documents --
     def document(self, source: str) -> DocumentRow | None:
         row = self._db.execute(
-            "SELECT source, content_hash, title, date, publisher, author, edition, n_chunks, status "
-            "FROM documents WHERE source = ?",
+            f"SELECT {_ROW} FROM documents WHERE source = ?",
             (source,),
         ).fetchone()
         return DocumentRow(*row) if row else None
 
     def documents(self, status: str | None = "ready") -> list[DocumentRow]:
-        sql = "SELECT source, content_hash, title, date, publisher, author, edition, n_chunks, status FROM documents"
+        sql = f"SELECT {_ROW} FROM documents"
         rows = self._db.execute(sql + (" WHERE status = ?" if status else "") + " ORDER BY source",
                                 (status,) if status else ())
         return [DocumentRow(*r) for r in rows]
@@ -132,8 +135,10 @@ class Catalog:
                 (doc.source, doc.content_hash, time.time()),
             )
 
-    def commit_document(self, doc: Document, chunks: list[Chunk], furniture: frozenset[str] = frozenset()) -> None:
-        """Replace the document's chunks, keyword rows and furniture lines and mark it ready, atomically."""
+    def commit_document(self, doc: Document, chunks: list[Chunk], furniture: frozenset[str] = frozenset(),
+                        copy_of: str = "") -> None:
+        """Replace the document's chunks, keyword rows and furniture lines and mark it ready, atomically.
+        copy_of: the canonical document of a republished copy, which is stored without chunks."""
         with self._lock, self._db:
             self._delete_chunks(doc.source)
             self._db.executemany("INSERT INTO furniture VALUES (?, ?)", [(line, doc.source) for line in furniture])
@@ -145,9 +150,11 @@ class Catalog:
             m = doc.metadata()
             self._db.execute(
                 "INSERT OR REPLACE INTO documents (source, content_hash, title, date, publisher, author, edition, "
-                "text, n_chunks, status, ingested_at, pages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?)",
-                (doc.source, doc.content_hash, m["title"], m["date"], m["publisher"], m["author"],
-                 m["edition"], doc.text, len(chunks), time.time(), ",".join(map(str, doc.pages))),
+                "text, n_chunks, status, ingested_at, pages, fingerprint, copy_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "'ready', coalesce((SELECT ingested_at FROM documents WHERE source = ?), ?), ?, ?, ?)",
+                (doc.source, doc.content_hash, m["title"], m["date"], m["publisher"], m["author"], m["edition"],
+                 doc.text, len(chunks), doc.source, time.time(), ",".join(map(str, doc.pages)),
+                 doc.fingerprint, copy_of),
             )
 
     def mark_removing(self, source: str) -> None:
@@ -155,6 +162,40 @@ class Catalog:
         with self._lock, self._db:
             self._forget_stats()
             self._db.execute("UPDATE documents SET status = 'removing' WHERE source = ?", (source,))
+
+    # -- republished copies (core/copies.py decides the groups, assistant/copies.py applies them) --
+    def members(self) -> list[tuple[str, str, str, float, str]]:
+        """(source, fingerprint, date, first ingested, copy_of) of every ready document."""
+        return self._db.execute("SELECT source, fingerprint, date, ingested_at, copy_of FROM documents "
+                                "WHERE status = 'ready' ORDER BY source").fetchall()
+
+    def set_fingerprint(self, source: str, fingerprint: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("UPDATE documents SET fingerprint = ? WHERE source = ?", (fingerprint, source))
+
+    def set_copy_of(self, source: str, canonical: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("UPDATE documents SET copy_of = ? WHERE source = ?", (canonical, source))
+
+    def demote(self, source: str, canonical: str) -> set[str]:
+        """A served document becomes a copy of `canonical`: its chunks and keyword rows go in one transaction
+        (it stops being served at the commit); returns the chunk ids whose vectors the caller deletes."""
+        with self._lock, self._db:
+            self._forget_stats()
+            ids = {r[0] for r in self._db.execute("SELECT id FROM chunks WHERE source = ?", (source,))}
+            self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
+            self._db.execute("DELETE FROM chunks WHERE source = ?", (source,))
+            self._db.execute("UPDATE documents SET copy_of = ?, n_chunks = 0 WHERE source = ?", (canonical, source))
+        return ids
+
+    def copies(self, canonical: str) -> list[DocumentRow]:
+        """The ready copies of a document, in canonical order (core/copies.py canonical_key)."""
+        rows = self._db.execute(f"SELECT {_ROW} FROM documents WHERE copy_of = ? AND status = 'ready' "
+                                "ORDER BY date = '', date, ingested_at, source", (canonical,))
+        return [DocumentRow(*r) for r in rows]
+
+    def count_copies(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM documents WHERE status = 'ready' AND copy_of != ''").fetchone()[0]
 
     def _insert_keywords(self, chunks: list[Chunk]) -> None:
         """The chunks' keyword rows: jieba tokens of what gets embedded (title and date header included)."""
@@ -171,6 +212,9 @@ class Catalog:
         self._db.execute("DELETE FROM furniture WHERE source = ?", (source,))
         self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
         self._db.execute("DELETE FROM chunks WHERE source = ?", (source,))
+
+    def furniture_of(self, source: str) -> frozenset[str]:
+        return frozenset(r[0] for r in self._db.execute("SELECT line FROM furniture WHERE source = ?", (source,)))
 
     def furniture_counts(self, lines: set[str], exclude: set[str]) -> dict[str, int]:
         """For each line, how many stored documents (other than `exclude`) have it as a furniture candidate."""

@@ -100,14 +100,22 @@ class VectorStore:
         return row is not None and row.status == "ready" and row.content_hash == content_hash
 
     def add_document(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray,
-                     furniture: frozenset[str] = frozenset()) -> None:
-        """Write the chunks' vectors, then commit the catalog: the commit is the point of no return."""
+                     furniture: frozenset[str] = frozenset(), copy_of: str = "") -> None:
+        """Write the chunks' vectors, then commit the catalog: the commit is the point of no return.
+        copy_of: a republished copy of that document, stored in the catalog only (no chunks)."""
         self.catalog.mark_pending(doc)
         stale = self._chroma_ids(doc.source) - {c.id for c in chunks}
         if stale:
             self.collection.delete(ids=sorted(stale))
         self.write_vectors(chunks, vectors)
-        self.catalog.commit_document(doc, chunks, furniture)
+        self.catalog.commit_document(doc, chunks, furniture, copy_of)
+
+    def demote(self, source: str, canonical: str) -> None:
+        """A served document becomes a copy of `canonical`: the catalog commit stops serving it, then its
+        vectors go (a kill in between leaves orphan vectors, which search ignores and doctor deletes)."""
+        ids = self.catalog.demote(source, canonical)
+        if ids:
+            self.collection.delete(ids=sorted(ids))
 
     def write_vectors(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
         """Upsert the chunks' vectors with their text and metadata (ids are content hashes: idempotent)."""
@@ -164,6 +172,10 @@ class VectorStore:
     def document_length(self, source: str) -> int:
         return self.catalog.document_length(source)
 
+    def copies(self, source: str) -> list[DocumentRow]:
+        """Where else the document appeared: its republished copies, in canonical order."""
+        return self.catalog.copies(source)
+
     def chunks_in(self, source: str, spans: list[tuple[int, int]]) -> list[ChunkRow]:
         return self.catalog.chunks_in(source, spans)
 
@@ -193,6 +205,7 @@ class VectorStore:
             "chunks": self.catalog.count_chunks(),
             "embedder": self.catalog.get_setting("embedder") or self.embedder_name,
             "pending": self.catalog.count_documents("pending"),
+            "copies": self.catalog.count_copies(),  # of the documents, republished copies (not indexed)
             "store": str(self.dir),
             "chroma": self.location,
             "collection": self.collection_name,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
+from assistant.answering import trace
 from assistant.answering.admit import admit_documents, placed
 from assistant.answering.base import AnswerStream, Library
 from assistant.answering.byline import METADATA_KINDS, metadata_span
@@ -69,6 +70,14 @@ class ExtractiveAnswerer:
         return library.with_best_document(library.passages(q.search, dense_query=q.normalized))
 
     def answer_one(self, question: str, q: Question, passages: list[Passage], library: Library) -> Answer:
+        """One question's answer; under `trace.recording()` its decision is recorded for the hit test."""
+        decision = trace.Decision(q.text)
+        decision.answer = self._answer_one(question, q, passages, library, decision.considered)
+        trace.record(decision)
+        return decision.answer
+
+    def _answer_one(self, question: str, q: Question, passages: list[Passage], library: Library,
+                    considered: list[trace.Considered]) -> Answer:
         policy = self.policy
         if not any(re.search(r"[^\W\d_]", t) for t in q.terms) and not q.entities:  # "？", "%", "1", "什么是什么？"
             return refusal(question, [], passages, "问题检查：问题里没有可查找的词语")
@@ -95,10 +104,14 @@ class ExtractiveAnswerer:
             veto = first_veto(q, ev, stats, policy)
             if veto:  # only its focus is needed, to say which veto removed the closest sentence
                 vetoed.append((coverage(focus_terms(q, stats), ev.text, stats, policy), veto))
+                f = sentence_features(q, ev, rank, stats, policy, sim, best_sim) if trace.tracing() else None
+                considered.append(trace.Considered(ev, rank, f, None, veto, False))
                 continue
             f = sentence_features(q, ev, rank, stats, policy, sim, best_sim)
-            if on_topic(f, policy):
-                scored.append(Scored(ev, f, score(q.kind, f, policy) - penalty))
+            points, topical = score(q.kind, f, policy) - penalty, on_topic(f, policy)
+            considered.append(trace.Considered(ev, rank, f, points, None, topical))
+            if topical:
+                scored.append(Scored(ev, f, points))
         scored.sort(key=lambda s: s.score, reverse=True)
         why = gate_reason(scored, policy)
         if why:

@@ -58,16 +58,21 @@ class HybridRetriever(BaseRetriever):
         dense_query = normalize_query(dense_query) if dense_query else query
         filters = filters or self.filters
         sources = filters.allowed_sources(self.store.documents()) if filters.active else None
+        if sources:  # a republished copy is not indexed: its canonical document answers for it
+            canonical = {d.source: d.copy_of for d in self.store.documents() if d.copy_of}
+            sources = list(dict.fromkeys(canonical.get(s, s) for s in sources))
         if sources == []:
             return []
-        rankings = []
+        rankings, channels = [], {}
         if self.mode in ("hybrid", "bm25"):
-            rankings.append([cid for cid, _ in self.store.keyword_search(query, CANDIDATES, sources)])
+            channels["bm25"] = self.store.keyword_search(query, CANDIDATES, sources)
         if self.mode in ("hybrid", "dense"):
-            rankings.append([cid for cid, _ in self.store.dense_search(dense_query, CANDIDATES, sources)])
+            channels["dense"] = self.store.dense_search(dense_query, CANDIDATES, sources)
+        for hits in channels.values():
+            rankings.append([cid for cid, _ in hits])
         fused = rrf(rankings)
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(CANDIDATES, k)]
-        passages = self._load(ranked, fused)
+        passages = self._load(ranked, fused, channel_scores(channels, fused))
         if self.mode == "hybrid":
             passages = self._rerank(query, passages)
         return passages[:k]
@@ -83,7 +88,8 @@ class HybridRetriever(BaseRetriever):
         extra = self._load(rest, dict.fromkeys(rest, 0.0))
         return passages + sorted(extra, key=lambda p: p.start)
 
-    def _load(self, ids: list[str], scores: dict[str, float]) -> list[Passage]:
+    def _load(self, ids: list[str], scores: dict[str, float],
+              channels: dict[str, dict[str, float]] | None = None) -> list[Passage]:
         rows = self.store.chunks(ids)
         meta = {s: self.store.document(s) for s in {r.source for r in rows.values()}}
         out = []
@@ -93,7 +99,7 @@ class HybridRetriever(BaseRetriever):
             row = rows[cid]
             doc = meta.get(row.source)
             out.append(Passage(cid, row.source, doc.title if doc else "", doc.date if doc else "",
-                               row.text, row.start, row.end, scores[cid]))
+                               row.text, row.start, row.end, scores[cid], (channels or {}).get(cid, {})))
         return out
 
     def _rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
@@ -106,9 +112,20 @@ class HybridRetriever(BaseRetriever):
             return passages
         # Blend with the fused rank score so neither signal alone decides.
         top = max(p.score for p in passages) or 1.0
-        scored = [(0.5 * s + 0.5 * p.score / top, p) for s, p in zip(new, passages)]
+        scored = [(0.5 * s + 0.5 * p.score / top, s, p) for s, p in zip(new, passages)]
         scored.sort(key=lambda x: x[0], reverse=True)
-        return [Passage(**{**p.__dict__, "score": s}) for s, p in scored]
+        return [Passage(**{**p.__dict__, "score": b, "scores": {**p.scores, "rerank": float(s), "final": b}})
+                for b, s, p in scored]
+
+
+def channel_scores(channels: dict[str, list[tuple[str, float]]], fused: dict[str, float]) -> dict[str, dict[str, float]]:
+    """Per chunk, its score and 1-based rank in each channel that found it, and its fused score: what the hit
+    test shows. Only recorded; the ranking is the fused order above."""
+    out: dict[str, dict[str, float]] = {cid: {"fused": score} for cid, score in fused.items()}
+    for name, hits in channels.items():
+        for rank, (cid, score) in enumerate(hits, start=1):
+            out[cid].update({name: float(score), f"{name}_rank": rank})
+    return out
 
 
 def to_langchain(p: Passage) -> LCDocument:

@@ -39,18 +39,24 @@ _LAZY = {
     "fingerprint": "core.fingerprint",  # republished copies: the content fingerprint and its comparison
     "similarity": "core.fingerprint",
     "CopyPolicy": "core.fingerprint",
+    "open_conversations": "assistant.conversations",  # each user's chats, kept server-side
+    "ConversationRepository": "assistant.conversations",
+    "ConversationNotFound": "assistant.conversations",
+    "render_conversation": "assistant.conversation_export",
+    "CONVERSATION_FORMATS": "assistant.conversation_export",
     "HitTest": "assistant.diagnostics",
     "HitPassage": "assistant.diagnostics",
     "HitCandidate": "assistant.diagnostics",
 }
-_RENAMED = {"BRIEF_FORMATS": "FORMATS", "render_briefing": "render", "export_briefing": "export",
+_RENAMED = {"CONVERSATION_FORMATS": "EXPORT_FORMATS", "BRIEF_FORMATS": "FORMATS", "render_briefing": "render", "export_briefing": "export",
             "briefing_html": "to_html", "default_brief_filename": "default_filename"}
 
 __all__ = [
     "Assistant", "AnswerPolicy", "HitTest", "HitPassage", "HitCandidate", "ReadWindow", "Answer", "Citation", "Excerpt", "Passage", "Filters", "Briefing",
     "IngestReport", "DocumentRow", "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS",
     "REFUSAL_PREFIX", "NO_DATE", "STAT_LABELS", "Reprint", "reprints_line", "fingerprint", "similarity", "CopyPolicy",
-    "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
+    "open_conversations", "ConversationRepository", "ConversationNotFound", "render_conversation",
+    "CONVERSATION_FORMATS", "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
     "pipeline_fingerprint", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",
     "AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError", "BinaryFileError",
     "DecodeError", "TooLargeError", "TooSlowError", "StoreError", "StoreBusyError", "EmptyStoreError",

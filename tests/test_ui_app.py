@@ -8,6 +8,7 @@ import gradio as gr
 import pytest
 
 from assistant import Assistant
+from ui.filters import filter_badge
 from ui.app import EMPTY_STORE, ChatApp, history
 from ui.feedback import FeedbackLog
 
@@ -58,9 +59,16 @@ def test_filters_keep_the_answer_inside_the_chosen_sources_and_dates(app, sample
         assert "54家" not in a.answer or a.refused
 
 
-def test_a_malformed_date_is_reported_in_chinese(app):
-    with pytest.raises(gr.Error, match="格式不对"):
-        ask(app, SHIFANG, None, None, "2023/01/01")
+def test_a_malformed_or_reversed_date_is_said_in_the_badge_and_nothing_is_asked(app):
+    badge, clear = filter_badge(None, None, "2023/01/01")
+    assert "格式不对" in badge and "problem" in badge and clear["visible"]
+    badge, _ = filter_badge(None, "2024-01-01", "2023-01-01")
+    assert "日期范围反了" in badge
+    updates, _ = ask(app, SHIFANG, None, None, "2024-01-01", "2023-01-01")
+    assert len(updates) == 1  # a warning toast, no answer, no red overlay on the chat
+    badge, clear = filter_badge(None, "2023-01-01", None)
+    assert "已筛选：2023-01-01 至 最新" in badge and clear["visible"]
+    assert filter_badge(None, None, None)[0] == ""
 
 
 def test_an_empty_question_changes_nothing(app):

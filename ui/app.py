@@ -16,9 +16,13 @@ from typing import Callable, Iterator
 import gradio as gr
 from starlette.middleware import Middleware
 
-from assistant import Answer, Assistant, AssistantError, ConfigError, EmptyStoreError, Filters
+from assistant import Answer, Assistant, AssistantError, ConfigError, EmptyStoreError, open_conversations
 from ui import render
 from ui.admin import AdminGate, Workbench
+from ui.audit import FILE_NAME as AUDIT_FILE
+from ui.audit import AuditLog, audited_check
+from ui.conversations_panel import EXPORT_CHOICES, ConversationsPanel, user_of
+from ui.filters import filter_badge, make_filters
 from ui.brief_tab import build_brief_tab
 from ui.eval_tab import build_eval_tab
 from ui.gold_tab import build_gold_editor, feedback_choices
@@ -66,33 +70,32 @@ def chat_messages(turns: list[Turn], pending: str = "", pending_html: str = "") 
     return msgs
 
 
-def make_filters(sources: list[str] | None, date_from: str, date_to: str) -> Filters:
-    """Filters from the filter widgets; a malformed date is the user's mistake, reported in Chinese."""
-    try:
-        return Filters(tuple(sources or ()), (date_from or "").strip(), (date_to or "").strip())
-    except ConfigError as exc:
-        raise user_error(exc) from exc
-
-
 class ChatApp:
     """The event handlers; holds the Assistant and the feedback log shared by every browser session."""
 
     def __init__(self, assistant: Assistant, feedback: FeedbackLog | None = None,
-                 uploads: Path | None = None) -> None:
+                 uploads: Path | None = None, gate: AdminGate | None = None) -> None:
         self.a = assistant
         store_dir = Path(assistant.settings.store).expanduser()
         self.feedback = feedback or FeedbackLog(store_dir / FILE_NAME)
         self.uploads = uploads or store_dir / "uploads"
+        self.gate = gate or AdminGate(None)
+        self.audit = AuditLog(store_dir / AUDIT_FILE)
+        self.conversations = ConversationsPanel(open_conversations(store_dir))
 
     # -- chat --
     def respond(self, question: str, turns: list[Turn], sources: list[str] | None,
                 date_from: str, date_to: str) -> Iterator[tuple]:
         """Stream one answer: (chatbot, turns, sources panel, question box) after each piece."""
         question = (question or "").strip()
+        try:
+            filters = make_filters(sources, date_from, date_to)
+        except ConfigError as exc:
+            gr.Warning(f"{exc}（见上方筛选范围）")
+            question = ""
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
-        filters = make_filters(sources, date_from, date_to)
         yield chat_messages(turns, question, render.thinking_html()), gr.skip(), gr.skip(), ""
         answer, error, text = None, "", ""
         try:
@@ -114,9 +117,57 @@ class ChatApp:
         cited = {(c.source, c.start, c.end) for t in turns if t.answer for c in t.answer.citations}
         return render.sources_panel(turns, {(s, a): self.a.excerpt(s, a, b) for s, a, b in cited})
 
+    # -- conversations --
+    def _shown(self, turns: list[Turn]) -> tuple:
+        return chat_messages(turns), turns, self.sources_panel(turns)
+
+    def restore(self, request: gr.Request) -> tuple:
+        """On page load: a fresh chat beside the user's stored conversations (as chat apps open), any of
+        which reopens as it was left."""
+        return (*self._shown([]), None, self.conversations.listing(user_of(request), None))
+
+    def open_conversation(self, conversation: str | None, request: gr.Request) -> tuple:
+        turns = self.conversations.turns(user_of(request), conversation)
+        return (*self._shown(turns), conversation, gr.update(samples=[], visible=False))
+
+    def remember(self, turns: list[Turn], conversation: str | None, replace: bool, request: gr.Request) -> tuple:
+        """After an answer: store it, refresh the list, and offer up to three answerable follow-ups."""
+        user = user_of(request)
+        conversation = self.conversations.remember(user, conversation, turns, replace)
+        last = turns[-1].answer if turns else None
+        related = self.a.related_questions(last) if last is not None else []
+        return (conversation, self.conversations.listing(user, conversation), False,
+                gr.update(samples=[[q] for q in related], visible=bool(related)))
+
+    def take_last(self, turns: list[Turn]) -> tuple:
+        """Regenerate / edit: the last question back in the box, its turn off the chat until answered again."""
+        if not turns:
+            raise user_error("还没有可以重新生成或编辑的问题。")
+        last, rest = turns[-1], turns[:-1]
+        return last.question, rest, chat_messages(rest), last.answer is not None
+
+    def stopped(self, turns: list[Turn]) -> tuple:
+        gr.Info("已停止回答。")
+        return chat_messages(turns), ""
+
+    def rename_conversation(self, conversation: str | None, title: str, request: gr.Request) -> tuple:
+        user = user_of(request)
+        self.conversations.rename(user, conversation, title)
+        return self.conversations.listing(user, conversation), ""
+
+    def delete_conversation(self, conversation: str | None, request: gr.Request) -> tuple:
+        user = user_of(request)
+        self.conversations.delete(user, conversation)
+        gr.Info("对话已删除。")
+        return (*self.restore(request), gr.update(visible=False))
+
+    def export_conversation(self, conversation: str | None, fmt: str, request: gr.Request) -> str:
+        return self.conversations.export(user_of(request), conversation, fmt)
+
     @staticmethod
     def new_chat() -> tuple:
-        return [], [], render.SOURCES_PLACEHOLDER, None, gr.update(visible=False)
+        return ([], [], render.SOURCES_PLACEHOLDER, None, gr.update(visible=False), None, gr.update(value=None),
+                gr.update(samples=[], visible=False))
 
     def ask_api(self, question: str) -> tuple[str, dict]:
         """Answer one question: the answer text with its [n] markers and sources, and the answer as JSON."""
@@ -165,8 +216,9 @@ class ChatApp:
                 gr.update(choices=choices), render.documents_table(rows),
                 gr.update(choices=choices, value=None), render.stats_html(self.a.stats()))
 
-    def ingest(self, files: list[str] | None, progress=gr.Progress()) -> tuple:
+    def ingest(self, files: list[str] | None, request: gr.Request = None, progress=gr.Progress()) -> tuple:
         """Copy uploads under the store (their source paths must outlive Gradio's temp files) and ingest them."""
+        self.gate.check(request)  # staff may ask, not change the store: the hidden controls' events still exist
         if not files:
             raise user_error("请先选择要上传的文件。")
         total, limit = sum(Path(f).stat().st_size for f in files), self.a.settings.max_upload_mb
@@ -184,13 +236,17 @@ class ChatApp:
             report = self.a.ingest(paths, progress=tick)
         except AssistantError as exc:
             raise user_error(exc) from exc
+        self.audit.record("upload", user_of(request), files=[Path(p).name for p in paths],
+                          ingested=len(report.ingested), rejected=len(report.rejected))
         html = render.ingest_report_html(report.ingested, report.unchanged, report.rejected)
         return (html, None, *self.corpus_views())
 
-    def remove(self, source: str | None) -> tuple:
+    def remove(self, source: str | None, request: gr.Request = None) -> tuple:
+        self.gate.check(request)
         if not source:
             raise user_error("请先选择要删除的文档。")
         removed = self.a.remove(source)
+        self.audit.record("delete", user_of(request), file=render.file_name(source), removed=removed)
         note = f"已删除 {render.file_name(source)}" if removed else f"{render.file_name(source)} 已不在资料库中"
         gr.Info(note)
         return ("", *self.corpus_views())
@@ -214,25 +270,44 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
               roles: dict[str, frozenset[str]] | None = None) -> gr.Blocks:
     """The whole UI; launch it with `launch_options()`. `workbench`: the evaluators' tools (the eval tab and
     the gold editor need it); `roles`: user → roles when logins are on (admin tabs for admins only)."""
-    app = ChatApp(assistant, feedback)
     gate = AdminGate(roles)
+    app = ChatApp(assistant, feedback, gate=gate)
     private = {"api_visibility": "private"}
     with gr.Blocks(title=TITLE, fill_width=True) as demo:
         turns = gr.State([])
+        conversation = gr.State(None)  # the open conversation's id; None until its first answer is stored
+        replace_next = gr.State(False)  # the next answer replaces the last stored turn (regenerate / edit)
         feedback_target = gr.State(None)
         gr.HTML(render.HEADER)
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
                 with gr.Row(equal_height=False, elem_id="chat-row"):
+                    with gr.Column(scale=1, min_width=220, elem_id="conversations-col"):
+                        new_chat = gr.Button("＋ 新对话", size="sm", elem_id="new-chat")
+                        conv_list = gr.Radio(label="我的对话", choices=[], elem_id="conversations")
+                        with gr.Accordion("管理当前对话", open=False, elem_id="conversation-tools"):
+                            conv_title = gr.Textbox(label="新名称", placeholder="输入后点「改名」", elem_id="conv-title")
+                            rename_btn = gr.Button("改名", size="sm", elem_id="conv-rename")
+                            export_fmt = gr.Radio(EXPORT_CHOICES, value="md", label="导出格式", elem_id="conv-format")
+                            export_btn = gr.Button("导出对话（含出处）", size="sm", elem_id="conv-export")
+                            conv_file = gr.File(label="导出文件", interactive=False, height=80, elem_id="conv-file")
+                            delete_btn = gr.Button("删除此对话", size="sm", variant="stop", elem_id="conv-delete")
+                            with gr.Row(visible=False, elem_id="conv-confirm") as confirm_row:
+                                confirm_delete = gr.Button("确认删除", size="sm", variant="stop", elem_id="conv-confirm-yes")
+                                cancel_delete = gr.Button("取消", size="sm", elem_id="conv-confirm-no")
                     with gr.Column(scale=3, min_width=420):
                         with gr.Accordion("筛选范围（默认：全部资料）", open=False, elem_id="filters"):
                             with gr.Row():
                                 f_sources = gr.Dropdown(label="只在这些文档中查找", multiselect=True, choices=[],
                                                         scale=3, elem_id="filter-sources")
-                                f_from = gr.Textbox(label="起始日期", placeholder="如 2023-01-01", scale=1,
-                                                    elem_id="filter-from")
-                                f_to = gr.Textbox(label="截止日期", placeholder="如 2023-12-31", scale=1,
-                                                  elem_id="filter-to")
+                                f_from = gr.DateTime(label="起始日期", include_time=False, type="string", scale=1,
+                                                     elem_id="filter-from")
+                                f_to = gr.DateTime(label="截止日期", include_time=False, type="string", scale=1,
+                                                   elem_id="filter-to")
+                        with gr.Row(elem_id="filter-badge-row"):
+                            badge = gr.HTML(elem_id="filter-badge")
+                            clear_filters = gr.Button("清除筛选", size="sm", visible=False, scale=0, min_width=90,
+                                                      elem_id="clear-filters")
                         chatbot = gr.Chatbot(elem_id="chat", show_label=False, height="62vh", min_height=420,
                                              render_markdown=False, buttons=[], placeholder=PLACEHOLDER,
                                              feedback_options=("Like", "Dislike"), autoscroll=True)
@@ -246,16 +321,21 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
                             question = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送",
                                                   scale=8, autofocus=True, elem_id="question", lines=1, max_lines=4)
                             send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
+                        related = gr.Dataset(components=[question], samples=[], label="你可能还想问", visible=False,
+                                             type="values", elem_id="related")
                         with gr.Row(elem_id="chat-tools"):
-                            new_chat = gr.Button("＋ 新对话", size="sm", elem_id="new-chat", scale=0, min_width=100)
-                            gr.HTML('<div class="chat-hint">点回答下方的赞 / 踩即可反馈；点回答中的编号可查看出处。</div>')
+                            stop = gr.Button("■ 停止", size="sm", elem_id="stop", scale=0, min_width=80)
+                            regenerate = gr.Button("↻ 重新生成", size="sm", elem_id="regenerate", scale=0, min_width=100)
+                            edit_last = gr.Button("✎ 编辑上一问", size="sm", elem_id="edit-last", scale=0, min_width=110)
+                            gr.HTML('<div class="chat-hint">点回答下方的赞 / 踩即可反馈；点回答中的编号可查看出处'
+                                    '<span class="narrow-only">；出处显示在对话下方</span>。</div>')
                     with gr.Column(scale=2, min_width=340, elem_id="sources-col"):
                         gr.HTML('<div class="panel-title">来源与原文</div>')
                         sources_panel = gr.HTML(render.SOURCES_PLACEHOLDER, elem_id="sources")
             with gr.Tab("文档", id="docs"):
                 stats = gr.HTML(elem_id="stats")
                 with gr.Row(equal_height=False):
-                    with gr.Column(scale=2, min_width=320):
+                    with gr.Column(scale=2, min_width=320, visible=gate.open, elem_id="upload-col") as upload_col:
                         upload = gr.File(label="上传文件（.txt .md .html .docx .doc .wps .pdf .png .jpg .xlsx .csv，可多选）",
                                          file_count="multiple", elem_id="upload")
                         ingest_btn = gr.Button("导入", variant="primary", elem_id="ingest")
@@ -264,18 +344,23 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
                         docs_table = gr.HTML(elem_id="documents")
                         with gr.Row(elem_id="doc-actions"):
                             doc_pick = gr.Dropdown(label="选择文档查看全文", choices=[], scale=3, elem_id="doc-pick")
-                            remove_btn = gr.Button("删除", variant="stop", scale=1, elem_id="remove-doc")
+                            remove_btn = gr.Button("删除", variant="stop", scale=1, visible=gate.open,
+                                                   elem_id="remove-doc")
+                        with gr.Row(visible=False, elem_id="remove-confirm") as remove_confirm:
+                            gr.HTML('<div class="confirm-note">确定从资料库删除这篇文档吗？删除后它不再被引用。</div>')
+                            remove_yes = gr.Button("确认删除", variant="stop", size="sm", elem_id="remove-yes")
+                            remove_no = gr.Button("取消", size="sm", elem_id="remove-no")
                         doc_view = gr.HTML(elem_id="doc-view")
             with gr.Tab("课程素材", id="brief"):
                 build_brief_tab(lambda: assistant)
-            with gr.Tab("反馈", id="feedback") as feedback_tab:
+            with gr.Tab("反馈", id="feedback", visible=gate.open) as feedback_tab:
                 feedback_stats = gr.HTML(elem_id="feedback-stats")
                 with gr.Row():
                     export_jsonl = gr.Button("导出全部记录（JSONL）", elem_id="export-jsonl")
                     export_csv = gr.Button("导出每个回答的最新评价（CSV）", elem_id="export-csv")
                 export_file = gr.File(label="导出文件", interactive=False, height=90, elem_id="export-file")
                 feedback_list = gr.HTML(elem_id="feedback-list")
-                admin_parts = []
+                admin_parts = [feedback_tab, upload_col, remove_btn]
                 if workbench is not None:
                     editor, gold_pick = build_gold_editor(app.feedback.read, lambda: Path(assistant.settings.store),
                                                           workbench, gate)
@@ -291,18 +376,44 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
         corpus = [chatbot, f_sources, docs_table, doc_pick, stats]
         ask_inputs = [question, turns, f_sources, f_from, f_to]
         ask_outputs = [chatbot, turns, sources_panel, question]
+        shown = [chatbot, turns, sources_panel]
         demo.load(app.corpus_views, None, corpus, **private)
-        question.submit(app.respond, ask_inputs, ask_outputs, **private)
-        send.click(app.respond, ask_inputs, ask_outputs, **private)
-        chatbot.example_select(pick_example, None, question, **private).then(
-            app.respond, ask_inputs, ask_outputs, **private)
+        demo.load(app.restore, None, [*shown, conversation, conv_list], **private)
+        answering = [question.submit(app.respond, ask_inputs, ask_outputs, **private),
+                     send.click(app.respond, ask_inputs, ask_outputs, **private),
+                     chatbot.example_select(pick_example, None, question, **private).then(
+                         app.respond, ask_inputs, ask_outputs, **private),
+                     related.click(lambda sample: sample[0], related, question, **private).then(
+                         app.respond, ask_inputs, ask_outputs, **private),
+                     regenerate.click(app.take_last, turns, [question, turns, chatbot, replace_next], **private).then(
+                         app.respond, ask_inputs, ask_outputs, **private)]
+        for answered in answering:
+            answered.then(app.remember, [turns, conversation, replace_next], [conversation, conv_list, replace_next,
+                                                                             related], **private)
+        edit_last.click(app.take_last, turns, [question, turns, chatbot, replace_next], **private)
+        stop.click(app.stopped, turns, [chatbot, question], cancels=answering, **private)
         for trigger in (new_chat.click, chatbot.clear):
-            trigger(app.new_chat, None, [chatbot, turns, sources_panel, feedback_target, feedback_box], **private)
+            trigger(app.new_chat, None, [chatbot, turns, sources_panel, feedback_target, feedback_box, conversation,
+                                         conv_list, related], **private)
+        conv_list.select(app.open_conversation, conv_list, [*shown, conversation, related], **private)
+        rename_btn.click(app.rename_conversation, [conversation, conv_title], [conv_list, conv_title], **private)
+        export_btn.click(app.export_conversation, [conversation, export_fmt], conv_file, **private)
+        delete_btn.click(lambda: gr.update(visible=True), None, confirm_row, **private)
+        cancel_delete.click(lambda: gr.update(visible=False), None, confirm_row, **private)
+        confirm_delete.click(app.delete_conversation, conversation, [*shown, conversation, conv_list, confirm_row],
+                             **private)
+        filter_inputs = [f_sources, f_from, f_to]
+        for widget in filter_inputs:
+            widget.change(filter_badge, filter_inputs, [badge, clear_filters], **private)
+        clear_filters.click(lambda: ([], None, None), None, filter_inputs, **private)
         chatbot.like(app.rate, turns, [feedback_target, feedback_box, feedback_note], **private)
         for trigger in (feedback_text.submit, feedback_send.click):
             trigger(app.comment, [feedback_target, feedback_text, turns], [feedback_text, feedback_box], **private)
         ingest_btn.click(app.ingest, upload, [ingest_report, upload, *corpus], **private)
-        remove_btn.click(app.remove, doc_pick, [doc_view, *corpus], **private)
+        remove_btn.click(lambda: gr.update(visible=True), None, remove_confirm, **private)
+        remove_no.click(lambda: gr.update(visible=False), None, remove_confirm, **private)
+        remove_yes.click(app.remove, doc_pick, [doc_view, *corpus], **private).then(
+            lambda: gr.update(visible=False), None, remove_confirm, **private)
         doc_pick.change(app.view_document, doc_pick, doc_view, **private)
         feedback_tab.select(app.feedback_view, None, [feedback_stats, feedback_list], **private)
         if workbench is not None:
@@ -354,7 +465,8 @@ def launch_app(assistant: Assistant, host: str, port: int,
     warm_up(assistant)
     s = assistant.settings
     throttle = LoginThrottle(s.login_attempts, s.login_window_seconds, s.login_lockout_seconds)
-    guarded = throttled_check(auth, throttle) if auth else None
+    audit = AuditLog(Path(s.store).expanduser() / AUDIT_FILE)
+    guarded = audited_check(throttled_check(auth, throttle), audit) if auth else None
     app_kwargs = {"middleware": [Middleware(AddressThrottleMiddleware, throttle=throttle)]} if auth else {}
     try:
         demo.queue().launch(server_name=host, server_port=port, auth=guarded, show_error=False, quiet=True,

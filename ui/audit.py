@@ -12,6 +12,7 @@ import logging
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +52,12 @@ class AuditLog:
             except json.JSONDecodeError:
                 log.warning("audit log %s: skipped an unreadable line", self.path)
         return events
+
+
+def audited_check(check: Callable[[str, str], bool], audit: AuditLog) -> Callable[[str, str], bool]:
+    """The login check, with each attempt (never its password) written to the audit log."""
+    def logged(user: str, password: str) -> bool:
+        ok = check(user, password)
+        audit.record("login" if ok else "login_failed", user)
+        return ok
+    return logged

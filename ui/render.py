@@ -68,8 +68,11 @@ def linked_text(text: str, turn: int, numbers: set[int]) -> str:
 
 
 def plain_text(answer: Answer) -> str:
-    """What "copy" and the /ask API return."""
-    return answer.to_text()
+    """What "copy" and the /ask API return: sources by title and file name, never the server's path."""
+    text = answer.to_text()
+    for source in {c.source for c in answer.citations} | {p.source for p in answer.related}:
+        text = text.replace(f"— {source}", f"— {file_name(source)}")
+    return text
 
 
 def _tools(answer: Answer) -> str:
@@ -81,7 +84,8 @@ def _tools(answer: Answer) -> str:
 def answer_html(answer: Answer, turn: int) -> str:
     """The chat bubble: answer with chips and a short source list, or a distinct refusal box."""
     if answer.refused:
-        hint = "右侧「相关阅读」列出了最接近的段落，供参考，不是答案的出处。" if answer.related else ""
+        hint = ('<span class="wide-only">右侧</span><span class="narrow-only">对话下方</span>'
+                "「相关阅读」列出了最接近的段落，供参考，不是答案的出处。") if answer.related else ""
         return ('<div class="qa-answer qa-refusal"><div class="qa-refusal-head">'
                 '<span class="qa-icon">!</span>资料中没有找到答案</div>'
                 f'<div class="qa-text">{esc(answer.answer)}</div>'
@@ -159,7 +163,7 @@ def marked(text: str, quote: str, start: int = -1, end: int = -1, context: int |
 def _meta(title: str, date: str, source: str, where: str = "") -> str:
     return (f'<span class="src-title">{esc(doc_label(title, source))}</span>'
             f'<span class="src-meta"><span>{esc(date or NO_DATE)}</span>'
-            f'<span class="src-file" title="{esc(source)}">{esc(file_name(source))}</span>{where}</span>')
+            f'<span class="src-file">{esc(file_name(source))}</span>{where}</span>')
 
 
 def _where(c: Citation) -> str:
@@ -229,11 +233,11 @@ def documents_table(rows) -> str:
     body = "".join(
         f'<tr><td>{esc(doc_label(r.title, r.source))}</td><td class="nowrap">{esc(r.date or NO_DATE)}</td>'
         f'<td class="num">{_chunks_cell(r)}</td>'
-        f'<td class="src-file" title="{esc(r.source)}">{esc(file_name(r.source))}</td></tr>'
+        f'<td class="src-file">{esc(file_name(r.source))}</td></tr>'
         for r in rows
     )
-    return ('<table class="doc-table"><thead><tr><th>标题</th><th>日期</th><th>段落</th><th>文件</th></tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    return ('<div class="table-scroll"><table class="doc-table"><thead><tr><th>标题</th><th>日期</th><th>段落</th><th>文件</th></tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def _chunks_cell(row) -> str:
@@ -251,7 +255,8 @@ def stats_html(stats: dict) -> str:
         f'<div class="stat-label">{STAT_LABELS[k]}</div></div>'
         for k in STAT_CARDS if k in stats
     )
-    store = f'<div class="stat-store">存储位置：<code>{esc(str(stats.get("store", "")))}</code></div>'
+    # the folder's name only: the server's absolute path is not shown to users
+    store = f'<div class="stat-store">资料库：<code>{esc(file_name(str(stats.get("store", ""))))}</code></div>'
     return f'<div class="stats">{cards}</div>{store}'
 
 
@@ -292,8 +297,8 @@ def feedback_table(records: list[dict], limit: int = 20) -> str:
         f'<td>{esc(r["question"])}</td><td>{esc(r.get("comment") or "")}</td></tr>'
         for r in reversed(records[-limit:])
     )
-    return ('<table class="doc-table fb-table"><thead><tr><th>时间（UTC）</th><th>评价</th><th>问题</th><th>意见</th></tr>'
-            f"</thead><tbody>{body}</tbody></table>")
+    return ('<div class="table-scroll"><table class="doc-table fb-table"><thead><tr><th>时间（UTC）</th><th>评价</th><th>问题</th><th>意见</th></tr>'
+            f"</thead><tbody>{body}</tbody></table></div>")
 
 
 def feedback_summary(counts: dict[str, int], path: str) -> str:
@@ -302,5 +307,5 @@ def feedback_summary(counts: dict[str, int], path: str) -> str:
         for k, label in (("answers", "已评价回答"), ("up", RATING_LABELS["up"]), ("down", RATING_LABELS["down"]),
                          ("comments", "附意见"))
     )
-    return (f'<div class="stats">{cards}</div><div class="stat-store">记录文件（只追加）：<code>{esc(path)}</code>'
+    return (f'<div class="stats">{cards}</div><div class="stat-store">记录文件（只追加）：<code>{esc(file_name(path))}</code>'
             "；同一回答多次评价时以最后一次为准。</div>")

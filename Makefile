@@ -23,9 +23,12 @@ system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
-	@if ! command -v soffice >/dev/null 2>&1 || ! dpkg -s libreoffice-impress-nogui >/dev/null 2>&1; then \
+	@if ! dpkg -s libreoffice-writer-nogui libreoffice-impress-nogui >/dev/null 2>&1; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui \
 			libreoffice-impress-nogui >/dev/null; \
+	fi
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	fi
 
 run: install

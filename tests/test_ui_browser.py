@@ -232,6 +232,7 @@ def test_an_uploaded_file_is_answerable_and_its_markup_stays_text(page):
     expect(page.locator("#doc-view")).to_contain_text('<img src=x onerror="window.__pwned = 1">')
     assert page.evaluate("window.__pwned") is None
     page.locator("#remove-doc").click()
+    page.locator("#remove-yes").click()  # deleting asks for confirmation first
     expect(page.locator("#documents")).not_to_contain_text("测试县总工会推进职工书屋建设")
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS, SHIFANG, ask, open_page, serving, shot  # noqa: E402
+# browser and page are the chat tests' fixtures (page opens this module's server)
+from tests.test_ui_browser import SHIFANG, ask, browser, open_page, page, serving, shot  # noqa: E402,F401
 from ui.auth import add_user  # noqa: E402
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
@@ -41,24 +42,6 @@ def store(sample_store, tmp_path_factory) -> Path:
 def server(store) -> str:
     with serving(store, store.parent / "server.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, server) -> Page:
-    page = open_page(browser, server)
-    expect(page.locator("#chat")).to_be_visible()
-    yield page
-    page.context.close()
 
 
 def pick(page: Page, dropdown: str, option: str) -> None:

@@ -50,15 +50,15 @@ class Assistant:
     """
 
     def __init__(self, store: str | Path | None = None, *, chroma_url: str | None = None,
-                 embedder: str | None = None, retriever: str | None = None, answerer: str | None = None,
+                 catalog_url: str | None = None, embedder: str | None = None, retriever: str | None = None, answerer: str | None = None,
                  top_k: int | None = None, settings: Settings | None = None,
                  policy: AnswerPolicy | None = None, window: ReadWindow | None = None) -> None:
-        self.settings = settings or load_settings(store=store, chroma_url=chroma_url, embedder=embedder,
+        self.settings = settings or load_settings(store=store, chroma_url=chroma_url, catalog_url=catalog_url, embedder=embedder,
                                                   retriever=retriever, answerer=answerer, top_k=top_k)
         s = self.settings
         RERANKERS.check(s.rerank)
         ANSWERERS.check(s.answerer)
-        self.store = VectorStore(s.store, s.chroma_url, s.embedder, s.collection, s.embedding_cache)
+        self.store = VectorStore(s.store, s.chroma_url, s.embedder, s.collection, s.embedding_cache, s.catalog_url)
         self.window = window or DEFAULT_WINDOW  # how much of a long document one question reads
         self._articles = ArticleCache(self.store, self.window)
         self._retriever: HybridRetriever | None = None

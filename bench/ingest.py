@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -20,16 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant  # noqa: E402
+from bench.common import timed  # noqa: E402
 # bench's stated exception: the baseline recipe uses the same embedder/cleaner
 from ingest.clean import clean_text  # noqa: E402
 # bench's stated exception: the baseline recipe uses the same embedder/cleaner
 from vectorstore.embedders import create_embedder, langchain_embeddings  # noqa: E402
-
-
-def timed(fn):
-    started = time.perf_counter()
-    result = fn()
-    return result, time.perf_counter() - started
 
 
 def langchain_recipe(paths: list[Path], store: Path) -> tuple[int, float]:

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import SAMPLE_DIR, Assistant, ReadWindow  # noqa: E402
-from bench.query import percentile  # noqa: E402
+from bench.common import percentile  # noqa: E402
 from evals.schema import BUNDLED_GOLD, load_gold  # noqa: E402
 from vectorstore.embedders import EmbeddingCache  # noqa: E402
 

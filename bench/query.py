@@ -19,16 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import SAMPLE_DIR, Assistant  # noqa: E402
+from bench.common import percentile  # noqa: E402
 from evals.schema import BUNDLED_GOLD, load_gold  # noqa: E402
 # bench's stated exception: the baseline recipe uses the same embedder as the assistant
 from vectorstore.embedders import create_embedder, langchain_embeddings  # noqa: E402
 
 K = 10
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def score(rankings: list[list[str]], expected: list[set[str]], latencies: list[float]) -> dict:

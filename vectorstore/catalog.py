@@ -8,6 +8,7 @@ written before that commit, so a crash leaves at most orphan vectors that a reru
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -91,6 +92,16 @@ class Catalog:
                 with self._lock, self._db:
                     self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT DEFAULT ''")
 
+    def writer_lock(self) -> contextlib.AbstractContextManager:
+        """One writing process at a time: SQLite serialises its own writers and the embedded Chroma beside
+        it has the store's file lock (vectorstore/lock.py), so nothing more here; see PostgresCatalog."""
+        return contextlib.nullcontext()
+
+    @property
+    def location(self) -> str:
+        """Where the catalog lives, as the user reads it in messages."""
+        return str(self.path)
+
     # -- settings (e.g. the embedder the store was built with) --
     def get_setting(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
@@ -98,7 +109,8 @@ class Catalog:
 
     def set_setting(self, key: str, value: str) -> None:
         with self._lock, self._db:
-            self._db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (key, value))
+            self._db.execute("INSERT INTO settings VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                             (key, value))
 
     # -- documents --
     def document(self, source: str) -> DocumentRow | None:
@@ -149,12 +161,14 @@ class Catalog:
             self._insert_keywords(chunks)
             m = doc.metadata()
             self._db.execute(
-                "INSERT OR REPLACE INTO documents (source, content_hash, title, date, publisher, author, edition, "
+                # an upsert both dialects speak; ingested_at keeps the first ingest's time
+                "INSERT INTO documents (source, content_hash, title, date, publisher, author, edition, "
                 "text, n_chunks, status, ingested_at, pages, fingerprint, copy_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "'ready', coalesce((SELECT ingested_at FROM documents WHERE source = ?), ?), ?, ?, ?)",
+                "'ready', ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET " + ", ".join(
+                    f"{c} = excluded.{c}" for c in ("content_hash", "title", "date", "publisher", "author", "edition",
+                                                    "text", "n_chunks", "status", "pages", "fingerprint", "copy_of")),
                 (doc.source, doc.content_hash, m["title"], m["date"], m["publisher"], m["author"], m["edition"],
-                 doc.text, len(chunks), doc.source, time.time(), ",".join(map(str, doc.pages)),
-                 doc.fingerprint, copy_of),
+                 doc.text, len(chunks), time.time(), ",".join(map(str, doc.pages)), doc.fingerprint, copy_of),
             )
 
     def mark_removing(self, source: str) -> None:
@@ -268,9 +282,9 @@ class Catalog:
         found: dict[str, ChunkRow] = {}
         for a, b in _merged(spans):
             rows = self._db.execute(
-                'SELECT id, source, idx, start, "end", text FROM chunks WHERE source = ?1 AND start < ?3 AND '
-                "start >= coalesce((SELECT max(start) FROM chunks WHERE source = ?1 AND start <= ?2), 0) "
-                'AND "end" > ?2', (source, a, b))
+                'SELECT id, source, idx, start, "end", text FROM chunks WHERE source = ? AND start < ? AND '
+                "start >= coalesce((SELECT max(start) FROM chunks WHERE source = ? AND start <= ?), 0) "
+                'AND "end" > ?', (source, b, source, a, a))
             found.update((r[0], ChunkRow(*r)) for r in rows)
         return sorted(found.values(), key=lambda c: c.start)
 

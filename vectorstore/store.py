@@ -13,7 +13,8 @@ import numpy as np
 from core.errors import EmbedderMismatchError, StoreError
 from core.documents import Chunk, Document
 from core.text import TermStats
-from vectorstore.catalog import Catalog, ChunkRow, DocumentRow
+from vectorstore.catalog import ChunkRow, DocumentRow
+from vectorstore.catalogs import open_catalog
 from vectorstore.chroma import COLLECTION_PREFIX, connect, open_collection
 from vectorstore.lock import writing
 from vectorstore.embedders import DEFAULT_EMBEDDER, CachedEmbedder, EmbeddingCache, create_embedder
@@ -31,12 +32,13 @@ class VectorStore:
 
     def __init__(self, store_dir: str | Path, chroma_url: str | None = None,
                  embedder: str | None = None, collection: str | None = None,
-                 embedding_cache: str | Path | None = None) -> None:
+                 embedding_cache: str | Path | None = None, catalog_url: str | None = None) -> None:
         self.dir = Path(store_dir).expanduser()
         # Vectors are keyed by (embedder, text hash), so stores may share one cache file.
         self.embedding_cache = Path(embedding_cache).expanduser() if embedding_cache else self.dir / "embeddings.sqlite"
         self.chroma_url = chroma_url
-        self.catalog = Catalog(self.dir / "catalog.sqlite")
+        self.catalog_url = catalog_url  # None: catalog.sqlite in the store folder; else a shared PostgreSQL
+        self.catalog = open_catalog(self.dir, catalog_url)
         # Each store has its own collection, so stores sharing one Chroma server never see each other.
         self.collection_name = (collection or self.catalog.get_setting("collection")
                                 or f"{COLLECTION_PREFIX}_{uuid.uuid4().hex[:8]}")
@@ -85,9 +87,18 @@ class VectorStore:
                         self.catalog.set_setting(key, value)
         return self._collection
 
-    def writing(self):
-        """A context in which this process alone writes the store (embedded Chroma only; a server has its
-        own concurrency): another process's write is refused, see vectorstore/lock.py."""
+    def writing(self) -> contextlib.ExitStack:
+        """A context in which this process alone writes the store: with embedded Chroma another process's
+        write is refused (vectorstore/lock.py); a PostgreSQL catalog adds its deployment-wide writer lock."""
+        stack = contextlib.ExitStack()
+        if self.chroma_url is None:
+            stack.enter_context(writing(self.dir))
+        stack.enter_context(self.catalog.writer_lock())
+        return stack
+
+    def serving(self):
+        """Held while the chat server runs: embedded Chroma is single-process, so no other process may write
+        meanwhile; a Chroma server (with either catalog) lets serve and ingest processes run side by side."""
         return writing(self.dir) if self.chroma_url is None else contextlib.nullcontext()
 
     def open(self) -> None:

@@ -36,7 +36,9 @@ _LAZY = {
     "briefing_html": "assistant.briefing.export",
     "default_brief_filename": "assistant.briefing.export",
     "pipeline_fingerprint": "assistant.ingestion",
-    "embedding_texts": "assistant.ingestion",  # what an ingest would embed (bench/scale.py fills a cache)
+    "embedding_texts": "assistant.ingestion",
+    "catalog_exists": "vectorstore.catalogs",  # the CLI refuses to open a store that is not there
+    "catalog_location": "vectorstore.catalogs",  # what an ingest would embed (bench/scale.py fills a cache)
     "fingerprint": "core.fingerprint",  # republished copies: the content fingerprint and its comparison
     "similarity": "core.fingerprint",
     "CopyPolicy": "core.fingerprint",
@@ -58,7 +60,7 @@ __all__ = [
     "REFUSAL_PREFIX", "NO_DATE", "STAT_LABELS", "Reprint", "reprints_line", "fingerprint", "similarity", "CopyPolicy",
     "open_conversations", "ConversationRepository", "ConversationNotFound", "render_conversation",
     "CONVERSATION_FORMATS", "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",
-    "pipeline_fingerprint", "embedding_texts", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",
+    "pipeline_fingerprint", "embedding_texts", "catalog_exists", "catalog_location", "extract_figures", "figure_in_text", "normalise_figure", "same_figure",
     "AssistantError", "InputError", "MissingPathError", "UnsupportedTypeError", "EmptyFileError", "BinaryFileError",
     "DecodeError", "TooLargeError", "TooSlowError", "StoreError", "StoreBusyError", "EmptyStoreError",
     "EmbedderMismatchError",

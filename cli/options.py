@@ -78,18 +78,14 @@ def friendly_errors(f):
 
 def make_assistant(store, chroma_url, embedder, must_exist: bool = True, **more):
     """The Assistant for a command; only `ingest` may create a store (a typo must not make a new one)."""
-    from assistant import Assistant, load_settings  # deferred: `--help` should not load the retrieval stack
-
-    from vectorstore.catalogs import catalog_exists
+    from assistant import Assistant, catalog_exists, catalog_location, load_settings  # deferred: `--help` stays light
 
     ctx = click.get_current_context(silent=True)
     more.setdefault("catalog_url", ctx.meta.get("catalog_url") if ctx else None)
     settings = load_settings(store=store, chroma_url=chroma_url, embedder=embedder, **more)
     if must_exist and not catalog_exists(settings.store, settings.catalog_url):
-        from vectorstore.catalog_postgres import masked
-
-        where = f"目录数据库 {masked(settings.catalog_url)} 里" if settings.catalog_url else f"{settings.store} "
-        raise StoreError(f"{where}没有资料库；请检查 --store / ASSISTANT_STORE、--catalog-url / ASSISTANT_CATALOG_URL，"
+        where = catalog_location(settings.store, settings.catalog_url)
+        raise StoreError(f"{where} 里没有资料库；请检查 --store / ASSISTANT_STORE、--catalog-url / ASSISTANT_CATALOG_URL，"
                          "或用 `assistant ingest PATH...` 导入文章来新建")
     return Assistant(settings=settings)
 

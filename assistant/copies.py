@@ -48,11 +48,11 @@ def stored_members(store: VectorStore) -> tuple[list[Member], list[Member]]:
     """The store's ready documents, and separately those that had no fingerprint (a store made before
     fingerprints): theirs is computed from the stored cleaned text, and their groups are decided anew."""
     members, backfilled = [], []
-    for source, text_print, date, first, copy_of in store.catalog.members():
+    for source, text_print, date, first, copy_of, kb in store.catalog.members():
         missing = not text_print
         text_print = text_print or fingerprint(store.document_text(source) or "").to_text()
         (backfilled if missing else members).append(
-            Member(source, Fingerprint.from_text(text_print), date, first or 0.0, copy_of))
+            Member(source, Fingerprint.from_text(text_print), date, first or 0.0, copy_of, kb))
     return members, backfilled
 
 
@@ -60,7 +60,8 @@ def plan_copies(store: VectorStore, new: list[Document], policy: CopyPolicy = DE
     """The roles of the new documents and the changes to stored ones their groups need."""
     stored, backfilled = stored_members(store)
     first = {m.source: m.first_ingested for m in stored + backfilled}
-    incoming = [Member(d.source, Fingerprint.from_text(d.fingerprint), d.date, first.get(d.source, 0.0)) for d in new]
+    incoming = [Member(d.source, Fingerprint.from_text(d.fingerprint), d.date, first.get(d.source, 0.0), kb=d.kb)
+                for d in new]
     roles = plan_roles(incoming + backfilled, stored, policy)
     new_sources = {d.source for d in new}
     current = {m.source: m.copy_of for m in stored + backfilled if m.source not in new_sources}
@@ -83,7 +84,7 @@ def stored_document(store: VectorStore, source: str) -> Document:
     text = store.document_text(source) or ""
     return Document(source=source, text=text, content_hash=row.content_hash, title=row.title, date=row.date,
                     publisher=row.publisher, author=row.author, edition=row.edition,
-                    pages=store.catalog.document_pages(source), fingerprint=fingerprint(text).to_text())
+                    pages=store.catalog.document_pages(source), fingerprint=fingerprint(text).to_text(), kb=row.kb)
 
 
 def demote_all(store: VectorStore, plan: CopyPlan) -> None:

@@ -19,7 +19,7 @@ from ingest.load import DEFAULT_LIMITS, Deadline, InputLimits, content_hash, exp
 from ingest.metadata import extract_metadata
 from assistant.answering.harvest import sentence_spans
 from assistant.copies import CopyPlan, demote_all, plan_copies, repoint_all, stored_document
-from core.documents import PAGE_BREAK, Chunk, Document, RawDocument
+from core.documents import DEFAULT_KB, PAGE_BREAK, Chunk, Document, RawDocument
 from core.fingerprint import fingerprint
 from vectorstore.store import VectorStore
 
@@ -48,20 +48,53 @@ class IngestReport:
                 f"未导入 {len(self.rejected)} 篇，跳过 {len(self.skipped)} 个（写入 {self.chunks} 个段落）")
 
 
+READ, CLEAN, EMBED, WRITE = "读取", "清洗", "向量化", "写入"  # the stages an ingest reports, in order
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """One step of an ingest: `stage` (READ/CLEAN per file, EMBED per chunk batch, WRITE per document),
+    `done` of `total` steps of that stage finished, `file` the name of the file being worked on (if any).
+    CLEAN counts two passes per file (character repair, then cleaning and chunking)."""
+    stage: str
+    done: int
+    total: int
+    file: str = ""
+
+
+def stage_reporter(progress: Callable[[int, int], None] | None = None,
+                   on_stage: Callable[[IngestProgress], None] | None = None) -> Callable[[IngestProgress], None]:
+    """One callback for the steps: `on_stage` gets every event; the older `progress(done, total)`
+    only the embedding ones, as before stages existed."""
+    def emit(event: IngestProgress) -> None:
+        if on_stage:
+            on_stage(event)
+        if progress and event.stage == EMBED:
+            progress(event.done, event.total)
+    return emit
+
+
+def _silent(event: IngestProgress) -> None:
+    pass
+
+
 def file_digest(path: Path) -> str:
     """What decides "unchanged": the file's bytes and the pipeline version that turned them into chunks."""
     return f"{content_hash(path)}:v{PIPELINE_VERSION}"
 
 
 def load_changed(files: list[Path], store: VectorStore, report: IngestReport,
-                 limits: InputLimits = DEFAULT_LIMITS) -> list[tuple[RawDocument, str, Deadline]]:
-    """Raw text, hash and time budget of files that are new or changed; unchanged ones are only counted."""
+                 limits: InputLimits = DEFAULT_LIMITS, kb: str = DEFAULT_KB,
+                 emit: Callable[[IngestProgress], None] = _silent) -> list[tuple[RawDocument, str, Deadline]]:
+    """Raw text, hash and time budget of files that are new, changed or moving to knowledge base `kb`;
+    unchanged ones are only counted."""
     out = []
-    for path in files:
+    for i, path in enumerate(files):
+        emit(IngestProgress(READ, i, len(files), path.name))
         path = path.resolve()  # one identity per file, however its path was spelled
         try:
             digest = file_digest(path)
-            if store.is_unchanged(str(path), digest):
+            if store.is_unchanged(str(path), digest, kb):
                 report.unchanged.append(str(path))
                 continue
             deadline = Deadline(path, limits.max_file_seconds, limits.max_ocr_page_seconds)
@@ -81,7 +114,7 @@ def common_lines(candidates: dict[str, frozenset[str]], store: VectorStore) -> f
     return frozenset(line for line, n in counts.items() if n + stored.get(line, 0) >= MIN_FURNITURE_PAGES)
 
 
-def describe(raw: RawDocument, fixed: str, digest: str, common: frozenset[str]) -> Document:
+def describe(raw: RawDocument, fixed: str, digest: str, common: frozenset[str], kb: str = DEFAULT_KB) -> Document:
     """Finish cleaning (fixed: the raw text after ``fix_characters``) and read the metadata;
     an article that cleans to nothing is rejected."""
     text, pages = page_starts(clean_lines(fixed, common))
@@ -92,7 +125,7 @@ def describe(raw: RawDocument, fixed: str, digest: str, common: frozenset[str]) 
         source=raw.source, text=text, content_hash=digest,
         title=meta.get("title", ""), date=meta.get("date", ""), publisher=meta.get("publisher", ""),
         author=meta.get("author", ""), edition=meta.get("edition", ""), pages=pages,
-        fingerprint=fingerprint(text).to_text(),
+        fingerprint=fingerprint(text).to_text(), kb=kb,
     )
 
 
@@ -109,17 +142,18 @@ def page_starts(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, int], None] | None = None,
-                 limits: InputLimits = DEFAULT_LIMITS) -> IngestReport:
-    """Ingest files, folders and globs; one bad file never stops the others.
+                 limits: InputLimits = DEFAULT_LIMITS, kb: str = DEFAULT_KB) -> IngestReport:
+    """Ingest files, folders and globs into knowledge base `kb`; one bad file never stops the others.
 
     progress(done_chunks, total_chunks) is called as embedding proceeds.
     """
     report = IngestReport()
-    docs, candidates = prepare(paths, store, report, limits)
-    if not docs and not plan_copies(store, []).changes_store:  # nothing new: never load the model
-        return report
+    docs, candidates = prepare(paths, store, report, limits, kb)
+    if not docs and not plan_copies(store, []).changes_store and store.metadata_current:
+        return report  # nothing new: never load the model
     with store.writing():  # one writing process per embedded store (vectorstore/lock.py), refused at once
         store.open()  # an unreachable server fails now, not after minutes of embedding
+        store.upgrade_metadata()  # a store made before knowledge bases: its vectors get their scope fields
         store_documents(docs, candidates, store, report, progress)  # planned again: now under the lock
     return report
 
@@ -130,13 +164,13 @@ def cleaned_texts(paths: list[str], store: VectorStore, limits: InputLimits = DE
     return {doc.source: doc.text for doc, _ in docs}
 
 
-def prepare(paths: list[str], store: VectorStore, report: IngestReport, limits: InputLimits
+def prepare(paths: list[str], store: VectorStore, report: IngestReport, limits: InputLimits, kb: str = DEFAULT_KB
             ) -> tuple[list[tuple[Document, list[Chunk]]], dict[str, frozenset[str]]]:
     """Load, clean, describe and chunk the new or changed files; each page's furniture candidates."""
     files, missing, report.skipped = expand_paths([str(p) for p in paths])
     report.rejected.extend(missing)
     loaded, fixed = [], {}
-    for raw, digest, deadline in load_changed(files, store, report, limits):
+    for raw, digest, deadline in load_changed(files, store, report, limits, kb):
         try:
             fixed[raw.source] = fix_characters(raw.text)  # the costly half of cleaning, once
             deadline.check("清洗")
@@ -148,7 +182,7 @@ def prepare(paths: list[str], store: VectorStore, report: IngestReport, limits: 
     docs = []
     for raw, digest, deadline in loaded:
         try:
-            doc = describe(raw, fixed[raw.source], digest, common)
+            doc = describe(raw, fixed[raw.source], digest, common, kb)
             chunks = chunk_document(doc)
             deadline.check("分段")
             docs.append((doc, chunks))

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from core.errors import ConfigError
 
@@ -16,7 +14,8 @@ NO_DATE = "日期不详"
 
 # How the keys of `Assistant.stats()` are named to people, in the CLI and on the documents page alike.
 STAT_LABELS = {"documents": "文档", "chunks": "段落", "embedder": "向量模型", "chroma": "向量库",
-               "pending": "未完成的文档", "store": "资料库", "collection": "集合", "copies": "其中转载副本"}
+               "pending": "未完成的文档", "store": "资料库", "collection": "集合", "copies": "其中转载副本",
+               "knowledge_bases": "知识库（文档数）"}
 
 
 def doc_label(title: str, source: str) -> str:
@@ -90,14 +89,10 @@ class Passage:
 _DATE_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
-class _Dated(Protocol):
-    source: str
-    date: str
-
-
 @dataclass(frozen=True)
 class Filters:
-    """Restrict answers to some sources and/or a publication date range (ISO prefixes compare as text).
+    """Restrict answers to some sources, knowledge bases and/or a publication date range (ISO prefixes,
+    compared at the coarser precision; vectorstore/scope.py pushes them into both indexes).
 
     Dates are checked here, once for every caller: 2023, 2023-08 or 2023-08-31.
     """
@@ -105,6 +100,7 @@ class Filters:
     sources: tuple[str, ...] = ()
     date_from: str = ""
     date_to: str = ""
+    kbs: tuple[str, ...] = ()  # knowledge bases; () = all of them
 
     def __post_init__(self) -> None:
         for name, value in (("date_from", self.date_from), ("date_to", self.date_to)):
@@ -118,29 +114,24 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.sources or self.date_from or self.date_to)
+        return bool(self.sources or self.kbs or self.date_from or self.date_to)
 
     def describe(self) -> str:
         """The filter in words, for the 已筛选 badge and refusals: 2 篇文档；2023-01-01 至 2023-12-31."""
-        parts = [f"{len(self.sources)} 篇文档"] if self.sources else []
+        parts = [f"知识库 {'、'.join(self.kbs)}"] if self.kbs else []
+        parts += [f"{len(self.sources)} 篇文档"] if self.sources else []
         if self.date_from or self.date_to:
             parts.append(f"{self.date_from or '最早'} 至 {self.date_to or '最新'}")
         return "；".join(parts) or "全部资料"
 
-    def allowed_sources(self, documents: Iterable[_Dated]) -> list[str] | None:
-        """The sources of documents that pass; None when nothing is filtered."""
-        if not self.active:
-            return None
-        keep = []
-        for row in documents:
-            if self.sources and row.source not in self.sources:
-                continue
-            if self.date_from and (not row.date or row.date < self.date_from[: len(row.date)]):
-                continue
-            if self.date_to and (not row.date or row.date[: len(self.date_to)] > self.date_to):
-                continue
-            keep.append(row.source)
-        return keep
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """A named collection of the store's documents (core.documents.DEFAULT_KB unless ingest named one)."""
+
+    name: str
+    documents: int  # ready documents
+    chunks: int
 
 
 @dataclass

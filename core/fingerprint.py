@@ -42,6 +42,11 @@ class CopyPolicy:
     min_line_chars: int = 12  # a shorter line is a title, byline, caption or site line, not body text
     min_body_chars: int = 60  # below this a body is too short to compare by shingles: exact hash only
     seed: int = 20260  # fixes the MinHash permutations: signatures stored by one run compare with the next
+    # Locality-sensitive bands: two documents are compared only when they agree on all slots of some band
+    # (or on the exact hash). With 42 bands of 3 slots a pair at similarity s becomes a candidate with
+    # probability 1-(1-s³)⁴²: 0.996 at the 0.5 threshold, 1.0 at the copies' 0.805, and 0.01 at the
+    # distinct articles' 0.062, so grouping costs about one comparison per document, not one per pair.
+    band_rows: int = 3
 
 
 DEFAULT_COPY_POLICY = CopyPolicy()
@@ -122,3 +127,28 @@ def similarity(a: Fingerprint, b: Fingerprint) -> float:
 
 def same_article(a: Fingerprint, b: Fingerprint, policy: CopyPolicy = DEFAULT_COPY_POLICY) -> bool:
     return similarity(a, b) >= policy.min_similarity
+
+
+def band_keys(f: Fingerprint, policy: CopyPolicy = DEFAULT_COPY_POLICY) -> list[tuple]:
+    """The buckets a fingerprint falls in: its exact hash and each MinHash band (see CopyPolicy.band_rows)."""
+    r = policy.band_rows
+    return [("exact", f.exact)] + [(i, f.minhash[i * r:(i + 1) * r]) for i in range(len(f.minhash) // r)]
+
+
+class CandidateIndex:
+    """Fingerprints bucketed by band_keys: who may be a copy of whom, without comparing every pair."""
+
+    def __init__(self, prints: list[Fingerprint | None], policy: CopyPolicy = DEFAULT_COPY_POLICY) -> None:
+        self.policy = policy
+        self._buckets: dict[tuple, list[int]] = {}
+        for i, f in enumerate(prints):
+            for key in band_keys(f, policy) if f else ():
+                self._buckets.setdefault(key, []).append(i)
+
+    def candidates(self, f: Fingerprint | None) -> set[int]:
+        """Positions of the indexed fingerprints sharing a bucket with f."""
+        return {i for key in (band_keys(f, self.policy) if f else ()) for i in self._buckets.get(key, ())}
+
+    def pairs(self) -> set[tuple[int, int]]:
+        """(i, j), i < j, of indexed fingerprints sharing a bucket."""
+        return {(a, b) for members in self._buckets.values() for k, a in enumerate(members) for b in members[k + 1:]}

@@ -18,7 +18,7 @@ def isolated_data(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSISTANT_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("ASSISTANT_CONFIG", str(tmp_path / "no-config.toml"))
     monkeypatch.setenv("ASSISTANT_EVAL_STORE", str(tmp_path / "eval-store"))
-    for var in ("ASSISTANT_CHROMA_URL", "ASSISTANT_EMBEDDER", "ASSISTANT_LLM_BASE_URL",
+    for var in ("ASSISTANT_CHROMA_URL", "ASSISTANT_CATALOG_URL", "ASSISTANT_KB", "ASSISTANT_EMBEDDER", "ASSISTANT_LLM_BASE_URL",
                 "ASSISTANT_LLM_MODEL", "ASSISTANT_LLM_API_KEY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")

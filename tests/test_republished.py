@@ -5,6 +5,7 @@ the copies, and promote a copy when the canonical document is removed."""
 from __future__ import annotations
 
 import json
+import random
 
 import opencc
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from assistant import Assistant, Reprint, reprints_line
 from bench.republished import write_copies
 from core.copies import Member, plan_roles
-from core.fingerprint import fingerprint, same_article, similarity
+from core.fingerprint import CandidateIndex, fingerprint, same_article, similarity
 from tests.conftest import SAMPLE
 
 ARTICLE = (
@@ -81,6 +82,41 @@ def test_grouping_picks_the_earliest_dated_copy_and_regroups_when_it_goes():
     left = [Member("a/转载.txt", repost, "2024-01-12", 1.0, "c/原文.txt"),
             Member("d/又一篇.txt", original, "2024-01-12", 3.0, "c/原文.txt")]
     assert plan_roles([], left) == {"a/转载.txt": "", "d/又一篇.txt": "a/转载.txt"}  # same date: ingested first
+
+
+def test_copies_are_candidates_and_distinct_articles_mostly_are_not():
+    # The band index decides who is compared at all: a repost, an edited copy and a traditional copy share a
+    # band with the original; a same-topic article of another union does not, and neither do the variants
+    # made by swapping places and figures into the body (how a large archive differs from itself).
+    edited = ARTICLE.replace("走访慰问", "看望慰问").replace("比去年", "较去年").replace("并在火车站", "还在火车站")
+    traditional = opencc.OpenCC("s2t").convert(ARTICLE)
+    others = [ARTICLE.replace("海宁", city).replace("680", str(300 + 7 * i)).replace("1.2万", f"{i}.{i}万")
+              .replace("1月10日", f"{i % 12 + 1}月{i % 28 + 1}日")
+              for i, city in enumerate(["嘉兴", "湖州", "绍兴", "金华", "衢州", "舟山", "台州", "丽水"], start=1)]
+    index = CandidateIndex([fingerprint(t) for t in [ARTICLE, SAME_TOPIC]])
+    for copy in (reposted(ARTICLE), edited, traditional):
+        assert index.candidates(fingerprint(copy)) >= {0}
+    assert 1 not in index.candidates(fingerprint(reposted(ARTICLE)))
+    assert index.candidates(fingerprint(reposted(SAME_TOPIC))) == {1}
+    prints = [fingerprint(t) for t in others]
+    compared = CandidateIndex(prints).pairs()
+    truly_same = {(i, j) for i in range(len(prints)) for j in range(i + 1, len(prints)) if same_article(prints[i], prints[j])}
+    assert truly_same <= compared  # nothing the full comparison would group is missed
+
+
+def test_grouping_a_large_batch_compares_candidates_only():
+    # 3,000 distinct articles (sentences drawn from a pool of union-news words) and 20 copies of one: the
+    # old all-pairs loop made 4.5 million comparisons.
+    words = ("职工 工会 服务 阵地 建设 推进 慰问 困难 劳模 新就业形态 劳动者 驿站 会员 入会 维权 法律 援助 培训 技能 竞赛 "
+             "女职工 关爱 帮扶 资金 万元 企业 园区 社区 货车司机 快递员 外卖 骑手 集体 协商 工资 安全 生产 健康 体检 疗休养").split()
+    rng = random.Random(7)
+    texts = ["。".join("".join(rng.choice(words) for _ in range(12)) for _ in range(6)) + "。" for _ in range(3000)]
+    members = [Member(f"n/{i}.txt", fingerprint(t)) for i, t in enumerate(texts)]
+    members += [Member(f"c/{i}.txt", fingerprint(reposted(ARTICLE)), "2024-01-12") for i in range(20)]
+    assert len(CandidateIndex([m.fingerprint for m in members]).pairs()) < 20_000
+    roles = plan_roles(members, [])
+    assert sum(1 for m in members[:3000] if roles[m.source]) == 0
+    assert sorted(roles[m.source] for m in members[3000:]).count("") == 1
 
 
 def test_the_reprints_line_names_titles_and_file_names_not_paths():

@@ -109,13 +109,17 @@ def test_taking_a_thumb_back_is_not_logged(app):
 
 def test_uploads_are_kept_under_the_store_and_bad_files_are_named(warm_store, tmp_path):
     app = ChatApp(Assistant(store=warm_store), FeedbackLog(tmp_path / "fb.jsonl"))
-    report, cleared, examples, sources, table, picker, stats = app.ingest(
-        [str(UI_DATA / "测试县职工书屋.txt"), str(UI_DATA / "notes.xyz")], progress=no_progress)
+    report, cleared, examples, sources, table, picker, stats, kb_filter, kb_target = app.ingest(
+        [str(UI_DATA / "测试县职工书屋.txt"), str(UI_DATA / "notes.xyz")], "培训资料", progress=no_progress)
     assert "已导入</span><b>测试县职工书屋.txt" in report and "notes.xyz</b>：不支持的文件类型" in report
     assert cleared is None and "测试县总工会推进职工书屋建设" in table
     uploaded = str(warm_store / "uploads" / "测试县职工书屋.txt")
     assert [value for _, value in picker["choices"]] == [uploaded]
+    assert kb_filter["choices"] == ["培训资料"] and kb_target["choices"] == ["默认", "培训资料"]
+    assert "<td class=\"kb\">培训资料</td>" in table
     assert "77家" in app.ask_api("测试县总工会新建了多少家职工书屋？")[0]
+    assert "77家" in app.ask_api("测试县总工会新建了多少家职工书屋？", "培训资料")[0]
+    assert "没有名为「默认」的知识库" in str(pytest.raises(gr.Error, app.ask_api, "测试县总工会新建了多少家职工书屋？", "默认").value)
     app.remove(uploaded)
     assert app.a.documents() == []
 

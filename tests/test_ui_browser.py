@@ -288,7 +288,8 @@ def test_gradio_client_asks_through_the_named_ask_endpoint(server):
 
     client = Client(server, verbose=False)
     endpoint = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/ask"]
-    assert [p["parameter_name"] for p in endpoint["parameters"]] == ["question"]
+    assert [(p["parameter_name"], p["parameter_has_default"]) for p in endpoint["parameters"]] == [
+        ("question", False), ("kb", True)]  # kb: knowledge bases, optional
     assert [r["python_type"]["type"] for r in endpoint["returns"]] == ["str", "dict(str, Any)"]
     text, answer = client.predict(SHIFANG, api_name="/ask")
     assert "54家" in text and "[1]" in text and "来源:" in text

@@ -16,7 +16,8 @@ from typing import Callable, Iterator
 import gradio as gr
 from starlette.middleware import Middleware
 
-from assistant import Answer, Assistant, AssistantError, ConfigError, EmptyStoreError, open_conversations
+from assistant import (DEFAULT_KB, Answer, Assistant, AssistantError, ConfigError, EmptyStoreError, kb_names,
+                       open_conversations)
 from ui import render
 from ui.admin import AdminGate, Workbench
 from ui.audit import FILE_NAME as AUDIT_FILE
@@ -40,6 +41,8 @@ def user_error(problem: Exception | str) -> gr.Error:
     return gr.Error(str(problem), print_exception=False)
 
 STATIC = Path(__file__).resolve().parent / "static"
+# Uploads and deletions write the store: one at a time, whatever serve_concurrency lets answers do.
+WRITES = {"concurrency_limit": 1, "concurrency_id": "store-writes"}
 TITLE = "工会问答助手"
 EMPTY_STORE = "资料库里还没有文档：请先到「文档」页上传文件并点「导入」。"
 
@@ -85,11 +88,11 @@ class ChatApp:
 
     # -- chat --
     def respond(self, question: str, turns: list[Turn], sources: list[str] | None,
-                date_from: str, date_to: str) -> Iterator[tuple]:
+                date_from: str, date_to: str, kbs: list[str] | None = None) -> Iterator[tuple]:
         """Stream one answer: (chatbot, turns, sources panel, question box) after each piece."""
         question = (question or "").strip()
         try:
-            filters = make_filters(sources, date_from, date_to)
+            filters = make_filters(sources, date_from, date_to, kbs)
         except ConfigError as exc:
             gr.Warning(f"{exc}（见上方筛选范围）")
             question = ""
@@ -127,13 +130,17 @@ class ChatApp:
         return (*self._shown([]), None, self.conversations.listing(user_of(request), None))
 
     def open_conversation(self, conversation: str | None, request: gr.Request) -> tuple:
-        turns = self.conversations.turns(user_of(request), conversation)
-        return (*self._shown(turns), conversation, gr.update(samples=[], visible=False))
+        """Reopen a conversation as it was left, in the knowledge bases it was asking."""
+        user = user_of(request)
+        turns = self.conversations.turns(user, conversation)
+        return (*self._shown(turns), conversation, gr.update(samples=[], visible=False),
+                self.conversations.knowledge_bases(user, conversation))
 
-    def remember(self, turns: list[Turn], conversation: str | None, replace: bool, request: gr.Request) -> tuple:
+    def remember(self, turns: list[Turn], conversation: str | None, replace: bool, kbs: list[str] | None,
+                 request: gr.Request) -> tuple:
         """After an answer: store it, refresh the list, and offer up to three answerable follow-ups."""
         user = user_of(request)
-        conversation = self.conversations.remember(user, conversation, turns, replace)
+        conversation = self.conversations.remember(user, conversation, turns, replace, kbs)
         last = turns[-1].answer if turns else None
         related = self.a.related_questions(last) if last is not None else []
         return (conversation, self.conversations.listing(user, conversation), False,
@@ -169,10 +176,11 @@ class ChatApp:
         return ([], [], render.SOURCES_PLACEHOLDER, None, gr.update(visible=False), None, gr.update(value=None),
                 gr.update(samples=[], visible=False))
 
-    def ask_api(self, question: str) -> tuple[str, dict]:
-        """Answer one question: the answer text with its [n] markers and sources, and the answer as JSON."""
+    def ask_api(self, question: str, kb: str = "") -> tuple[str, dict]:
+        """Answer one question (in knowledge bases `kb`, comma-separated; empty: all): the answer text with
+        its [n] markers and sources, and the answer as JSON."""
         try:
-            answer = self.a.ask(question)
+            answer = self.a.ask(question, filters=make_filters(None, None, None, kb_names(kb)))
         except AssistantError as exc:
             raise user_error(exc) from exc
         return render.plain_text(answer), answer.to_json()
@@ -212,11 +220,14 @@ class ChatApp:
         rows = self.a.documents()
         choices = [(f"{render.doc_label(r.title, r.source)}（{r.date or render.NO_DATE}）", r.source) for r in rows]
         examples = [{"text": q} for q in self.a.example_questions()] if rows else []
+        kbs = [k.name for k in self.a.knowledge_bases()]
         return (gr.update(examples=examples or None),
                 gr.update(choices=choices), render.documents_table(rows),
-                gr.update(choices=choices, value=None), render.stats_html(self.a.stats()))
+                gr.update(choices=choices, value=None), render.stats_html(self.a.stats()),
+                gr.update(choices=kbs), gr.update(choices=list(dict.fromkeys([DEFAULT_KB, *kbs]))))
 
-    def ingest(self, files: list[str] | None, request: gr.Request = None, progress=gr.Progress()) -> tuple:
+    def ingest(self, files: list[str] | None, kb: str | None = None, request: gr.Request = None,
+               progress=gr.Progress()) -> tuple:
         """Copy uploads under the store (their source paths must outlive Gradio's temp files) and ingest them."""
         self.gate.check(request)  # staff may ask, not change the store: the hidden controls' events still exist
         if not files:
@@ -233,7 +244,7 @@ class ChatApp:
                 progress((done, total), desc="正在向量化", unit="段")
 
         try:
-            report = self.a.ingest(paths, progress=tick)
+            report = self.a.ingest(paths, progress=tick, kb=(kb or "").strip() or None)
         except AssistantError as exc:
             raise user_error(exc) from exc
         self.audit.record("upload", user_of(request), files=[Path(p).name for p in paths],
@@ -298,6 +309,8 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
                     with gr.Column(scale=3, min_width=420):
                         with gr.Accordion("筛选范围（默认：全部资料）", open=False, elem_id="filters"):
                             with gr.Row():
+                                f_kbs = gr.Dropdown(label="知识库（本对话只查这些，不选即全部）", multiselect=True,
+                                                    choices=[], scale=2, elem_id="filter-kbs")
                                 f_sources = gr.Dropdown(label="只在这些文档中查找", multiselect=True, choices=[],
                                                         scale=3, elem_id="filter-sources")
                                 f_from = gr.DateTime(label="起始日期", include_time=False, type="string", scale=1,
@@ -338,6 +351,8 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
                     with gr.Column(scale=2, min_width=320, visible=gate.open, elem_id="upload-col") as upload_col:
                         upload = gr.File(label="上传文件（.txt .md .html .docx .doc .wps .pdf .png .jpg .xlsx .csv，可多选）",
                                          file_count="multiple", elem_id="upload")
+                        upload_kb = gr.Dropdown(label="导入到知识库（可输入新名称）", choices=[DEFAULT_KB], value=DEFAULT_KB,
+                                                allow_custom_value=True, elem_id="upload-kb")
                         ingest_btn = gr.Button("导入", variant="primary", elem_id="ingest")
                         ingest_report = gr.HTML(elem_id="ingest-report")
                     with gr.Column(scale=3, min_width=420):
@@ -373,8 +388,8 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
                     eval_gold = build_eval_tab(lambda: assistant, workbench, gate)
                 admin_parts.append(eval_tab)
 
-        corpus = [chatbot, f_sources, docs_table, doc_pick, stats]
-        ask_inputs = [question, turns, f_sources, f_from, f_to]
+        corpus = [chatbot, f_sources, docs_table, doc_pick, stats, f_kbs, upload_kb]
+        ask_inputs = [question, turns, f_sources, f_from, f_to, f_kbs]
         ask_outputs = [chatbot, turns, sources_panel, question]
         shown = [chatbot, turns, sources_panel]
         demo.load(app.corpus_views, None, corpus, **private)
@@ -388,31 +403,31 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
                      regenerate.click(app.take_last, turns, [question, turns, chatbot, replace_next], **private).then(
                          app.respond, ask_inputs, ask_outputs, **private)]
         for answered in answering:
-            answered.then(app.remember, [turns, conversation, replace_next], [conversation, conv_list, replace_next,
-                                                                             related], **private)
+            answered.then(app.remember, [turns, conversation, replace_next, f_kbs],
+                          [conversation, conv_list, replace_next, related], **private)
         edit_last.click(app.take_last, turns, [question, turns, chatbot, replace_next], **private)
         stop.click(app.stopped, turns, [chatbot, question], cancels=answering, **private)
         for trigger in (new_chat.click, chatbot.clear):
             trigger(app.new_chat, None, [chatbot, turns, sources_panel, feedback_target, feedback_box, conversation,
                                          conv_list, related], **private)
-        conv_list.select(app.open_conversation, conv_list, [*shown, conversation, related], **private)
+        conv_list.select(app.open_conversation, conv_list, [*shown, conversation, related, f_kbs], **private)
         rename_btn.click(app.rename_conversation, [conversation, conv_title], [conv_list, conv_title], **private)
         export_btn.click(app.export_conversation, [conversation, export_fmt], conv_file, **private)
         delete_btn.click(lambda: gr.update(visible=True), None, confirm_row, **private)
         cancel_delete.click(lambda: gr.update(visible=False), None, confirm_row, **private)
         confirm_delete.click(app.delete_conversation, conversation, [*shown, conversation, conv_list, confirm_row],
                              **private)
-        filter_inputs = [f_sources, f_from, f_to]
+        filter_inputs = [f_sources, f_from, f_to, f_kbs]
         for widget in filter_inputs:
             widget.change(filter_badge, filter_inputs, [badge, clear_filters], **private)
-        clear_filters.click(lambda: ([], None, None), None, filter_inputs, **private)
+        clear_filters.click(lambda: ([], None, None, []), None, filter_inputs, **private)
         chatbot.like(app.rate, turns, [feedback_target, feedback_box, feedback_note], **private)
         for trigger in (feedback_text.submit, feedback_send.click):
             trigger(app.comment, [feedback_target, feedback_text, turns], [feedback_text, feedback_box], **private)
-        ingest_btn.click(app.ingest, upload, [ingest_report, upload, *corpus], **private)
+        ingest_btn.click(app.ingest, [upload, upload_kb], [ingest_report, upload, *corpus], **private, **WRITES)
         remove_btn.click(lambda: gr.update(visible=True), None, remove_confirm, **private)
         remove_no.click(lambda: gr.update(visible=False), None, remove_confirm, **private)
-        remove_yes.click(app.remove, doc_pick, [doc_view, *corpus], **private).then(
+        remove_yes.click(app.remove, doc_pick, [doc_view, *corpus], **private, **WRITES).then(
             lambda: gr.update(visible=False), None, remove_confirm, **private)
         doc_pick.change(app.view_document, doc_pick, doc_view, **private)
         feedback_tab.select(app.feedback_view, None, [feedback_stats, feedback_list], **private)
@@ -469,9 +484,11 @@ def launch_app(assistant: Assistant, host: str, port: int,
     guarded = audited_check(throttled_check(auth, throttle), audit) if auth else None
     app_kwargs = {"middleware": [Middleware(AddressThrottleMiddleware, throttle=throttle)]} if auth else {}
     try:
-        demo.queue().launch(server_name=host, server_port=port, auth=guarded, show_error=False, quiet=True,
-                            prevent_thread_lock=True, auth_message="请用工会问答助手的账号登录",
-                            app_kwargs=app_kwargs, **launch_options(s.max_file_mb))
+        # serve_concurrency: answers run side by side (measured in bench/concurrency.py); Gradio's default is 1
+        demo.queue(default_concurrency_limit=s.serve_concurrency)
+        demo.launch(server_name=host, server_port=port, auth=guarded, show_error=False, quiet=True,
+                    prevent_thread_lock=True, auth_message="请用工会问答助手的账号登录",
+                    app_kwargs=app_kwargs, **launch_options(s.max_file_mb))
     except OSError as exc:
         log.info("cannot listen on %s:%s: %r", host, port, exc)
         raise ConfigError(f"无法在 {host}:{port} 上监听：端口可能已被占用，或这个地址不属于本机；"

@@ -47,18 +47,29 @@ class ConversationsPanel:
         except ConversationNotFound:
             return []
 
-    def remember(self, user: str, conversation: str | None, turns: list[Turn], replace: bool) -> str | None:
-        """Store the turn just answered (replacing the last one after regenerate / edit); returns the
-        conversation's id, creating it on its first answer. Failed turns are not stored."""
+    def knowledge_bases(self, user: str, conversation: str | None) -> list[str]:
+        """The knowledge bases a conversation was asking (none: all of them)."""
+        try:
+            return [k for k in self.repo.get(user, conversation).kb.split(",") if k] if conversation else []
+        except ConversationNotFound:
+            return []
+
+    def remember(self, user: str, conversation: str | None, turns: list[Turn], replace: bool,
+                 kbs: list[str] | None = None) -> str | None:
+        """Store the turn just answered (replacing the last one after regenerate / edit) and the knowledge
+        bases it was asked in; returns the conversation's id, creating it on its first answer. Failed
+        turns are not stored."""
         answered: list[Answer] = [t.answer for t in turns if t.answer is not None]
         if not answered:
             return conversation
+        kb = ",".join(kbs or ())
         if conversation is None:
-            conversation = self.repo.create(user).id
+            conversation = self.repo.create(user, kb).id
         try:
             stored = len(self.repo.turns(user, conversation))
+            self.repo.set_kb(user, conversation, kb)
         except ConversationNotFound:  # deleted in another tab meanwhile: start it again
-            conversation, stored = self.repo.create(user).id, 0
+            conversation, stored = self.repo.create(user, kb).id, 0
         if replace and stored:
             self.repo.replace_last_turn(user, conversation, answered[-1])
         else:

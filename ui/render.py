@@ -233,10 +233,12 @@ def documents_table(rows) -> str:
     body = "".join(
         f'<tr><td>{esc(doc_label(r.title, r.source))}</td><td class="nowrap">{esc(r.date or NO_DATE)}</td>'
         f'<td class="num">{_chunks_cell(r)}</td>'
+        f'<td class="kb">{esc(getattr(r, "kb", ""))}</td>'
         f'<td class="src-file">{esc(file_name(r.source))}</td></tr>'
         for r in rows
     )
-    return ('<div class="table-scroll"><table class="doc-table"><thead><tr><th>标题</th><th>日期</th><th>段落</th><th>文件</th></tr></thead>'
+    return ('<div class="table-scroll"><table class="doc-table"><thead><tr><th>标题</th><th>日期</th><th>段落</th>'
+            '<th>知识库</th><th>文件</th></tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
 

@@ -15,8 +15,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.documents import Chunk, Document
+from core.documents import DEFAULT_KB, Chunk, Document
 from core.text import TermStats, tokenize
+from vectorstore.scope import Scope
 from vectorstore.sqlite import open_sqlite
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,14 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(tokens, id UNINDEXED, t
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS furniture (line TEXT, source TEXT, PRIMARY KEY (line, source));
 """
-# Columns added after the first release, each by ALTER TABLE when a store lacks it.
-_ADDED_COLUMNS = ("pages", "fingerprint", "copy_of")
-_ROW = "source, content_hash, title, date, publisher, author, edition, n_chunks, status, copy_of"
+# Columns added after the first release, each by ALTER TABLE (with its default) when a store lacks it.
+ADDED_COLUMNS = {"pages": "", "fingerprint": "", "copy_of": "", "kb": DEFAULT_KB}
+# Made after the columns exist: a question checks "is anything ready" and searches within knowledge bases.
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS documents_status ON documents(status, kb);
+CREATE INDEX IF NOT EXISTS documents_copy_of ON documents(copy_of);
+"""
+_ROW = "source, content_hash, title, date, publisher, author, edition, n_chunks, status, copy_of, kb"
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class DocumentRow:
     n_chunks: int
     status: str
     copy_of: str = ""  # a republished copy: its canonical document's source (see core/copies.py); "" otherwise
+    kb: str = DEFAULT_KB  # its knowledge base
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -87,10 +94,12 @@ class Catalog:
         self._version = -1
         self._db = open_sqlite(path, _SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
-        for column in _ADDED_COLUMNS:  # a store made before the column; fingerprints are backfilled from text
-            if column not in columns:
+        for column, default in ADDED_COLUMNS.items():  # a store made before the column (fingerprints are
+            if column not in columns:                     # then backfilled from the text)
                 with self._lock, self._db:
-                    self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT DEFAULT ''")
+                    self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT DEFAULT '{default}'")
+        with self._lock, self._db:
+            self._db.executescript(_INDEXES)
 
     def writer_lock(self) -> contextlib.AbstractContextManager:
         """One writing process at a time: SQLite serialises its own writers and the embedded Chroma beside
@@ -129,6 +138,32 @@ class Catalog:
     def count_documents(self, status: str = "ready") -> int:
         return self._db.execute("SELECT COUNT(*) FROM documents WHERE status = ?", (status,)).fetchone()[0]
 
+    def has_documents(self, kbs: tuple[str, ...] = ()) -> bool:
+        """Whether any document (of these knowledge bases) is ready: one index probe, asked every question."""
+        where, params = Scope(kbs=kbs).sql("documents")
+        return self._db.execute(f"SELECT 1 FROM documents WHERE status = 'ready'{where} LIMIT 1",
+                                params).fetchone() is not None
+
+    def knowledge_bases(self) -> list[tuple[str, int, int]]:
+        """(name, ready documents, their chunks) of each knowledge base, by name."""
+        return [tuple(r) for r in self._db.execute(
+            "SELECT kb, COUNT(*), coalesce(sum(n_chunks), 0) FROM documents WHERE status = 'ready' GROUP BY kb ORDER BY kb != ?, kb", (DEFAULT_KB,))]
+
+    def canonical_sources(self, sources: tuple[str, ...]) -> tuple[str, ...]:
+        """The documents that answer for these: a republished copy is searched through its canonical one."""
+        out = []
+        for i in range(0, len(sources), 500):
+            part = sources[i : i + 500]
+            out += [r[0] for r in self._db.execute(
+                f"SELECT CASE WHEN copy_of != '' THEN copy_of ELSE source END FROM documents "
+                f"WHERE source IN ({','.join('?' * len(part))})", part)]
+        return tuple(dict.fromkeys(out))
+
+    def scoped_sources(self, scope: Scope) -> list[str]:
+        """The ready documents a scope lets through (for a Chroma whose vectors predate scope metadata)."""
+        where, params = scope.sql("documents")
+        return [r[0] for r in self._db.execute(f"SELECT source FROM documents WHERE status = 'ready'{where}", params)]
+
     def document_text(self, source: str) -> str | None:
         row = self._db.execute("SELECT text FROM documents WHERE source = ?", (source,)).fetchone()
         return row[0] if row else None
@@ -163,12 +198,13 @@ class Catalog:
             self._db.execute(
                 # an upsert both dialects speak; ingested_at keeps the first ingest's time
                 "INSERT INTO documents (source, content_hash, title, date, publisher, author, edition, "
-                "text, n_chunks, status, ingested_at, pages, fingerprint, copy_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "'ready', ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET " + ", ".join(
+                "text, n_chunks, status, ingested_at, pages, fingerprint, copy_of, kb) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "'ready', ?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET " + ", ".join(
                     f"{c} = excluded.{c}" for c in ("content_hash", "title", "date", "publisher", "author", "edition",
-                                                    "text", "n_chunks", "status", "pages", "fingerprint", "copy_of")),
+                                                    "text", "n_chunks", "status", "pages", "fingerprint", "copy_of",
+                                                    "kb")),
                 (doc.source, doc.content_hash, m["title"], m["date"], m["publisher"], m["author"], m["edition"],
-                 doc.text, len(chunks), time.time(), ",".join(map(str, doc.pages)), doc.fingerprint, copy_of),
+                 doc.text, len(chunks), time.time(), ",".join(map(str, doc.pages)), doc.fingerprint, copy_of, doc.kb),
             )
 
     def mark_removing(self, source: str) -> None:
@@ -178,9 +214,9 @@ class Catalog:
             self._db.execute("UPDATE documents SET status = 'removing' WHERE source = ?", (source,))
 
     # -- republished copies (core/copies.py decides the groups, assistant/copies.py applies them) --
-    def members(self) -> list[tuple[str, str, str, float, str]]:
-        """(source, fingerprint, date, first ingested, copy_of) of every ready document."""
-        return self._db.execute("SELECT source, fingerprint, date, ingested_at, copy_of FROM documents "
+    def members(self) -> list[tuple[str, str, str, float, str, str]]:
+        """(source, fingerprint, date, first ingested, copy_of, kb) of every ready document."""
+        return self._db.execute("SELECT source, fingerprint, date, ingested_at, copy_of, kb FROM documents "
                                 "WHERE status = 'ready' ORDER BY source").fetchall()
 
     def set_fingerprint(self, source: str, fingerprint: str) -> None:
@@ -324,23 +360,20 @@ class Catalog:
         """Chunk frequencies of the terms and the chunk count, read once for a whole question."""
         return TermStats(self.count_chunks(), {t: self.doc_freq(t) for t in terms})
 
-    def keyword_search(self, query: str, k: int = 20, sources: list[str] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, BM25 score, higher is better) for chunks sharing any query token."""
+    def keyword_search(self, query: str, k: int = 20, scope: Scope = Scope()) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score, higher is better) for chunks sharing any query token, within the scope."""
         tokens = sorted(set(tokenize(query)))
         if not tokens:
             return []
         match = " OR ".join('"' + t.replace('"', "") + '"' for t in tokens)
+        where, params = scope.sql("d")
         sql = (
             "SELECT f.id, -bm25(chunks_fts) AS score FROM chunks_fts f JOIN chunks c ON c.id = f.id "
-            "JOIN documents d ON d.source = c.source WHERE chunks_fts MATCH ? AND d.status = 'ready'"
+            f"JOIN documents d ON d.source = c.source WHERE chunks_fts MATCH ? AND d.status = 'ready'{where} "
+            "ORDER BY score DESC LIMIT ?"
         )
-        params: list = [match]
-        if sources:
-            sql += f" AND c.source IN ({','.join('?' * len(sources))})"
-            params += sources
-        sql += " ORDER BY score DESC LIMIT ?"
         with self._lock:
-            return [(r[0], float(r[1])) for r in self._db.execute(sql, [*params, k])]
+            return [(r[0], float(r[1])) for r in self._db.execute(sql, [match, *params, k])]
 
     # -- health (see vectorstore/doctor.py) --
     def integrity_ok(self) -> bool:

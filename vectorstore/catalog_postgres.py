@@ -14,7 +14,9 @@ connection adapter); the differences live here:
 from __future__ import annotations
 
 import contextlib
+import heapq
 import logging
+import math
 import os
 import re
 import threading
@@ -27,7 +29,8 @@ from urllib.parse import urlsplit, urlunsplit
 from core.errors import StoreBusyError, StoreError
 from core.documents import Chunk
 from core.text import tokenize
-from vectorstore.catalog import Catalog
+from vectorstore.catalog import ADDED_COLUMNS, Catalog
+from vectorstore.scope import Scope
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,10 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS furniture (line TEXT, source TEXT, PRIMARY KEY (line, source));
 CREATE TABLE IF NOT EXISTS generation (id INTEGER PRIMARY KEY, n BIGINT);
 INSERT INTO generation VALUES (1, 0) ON CONFLICT DO NOTHING;
+""" + "".join(f"ALTER TABLE documents ADD COLUMN IF NOT EXISTS {column} TEXT DEFAULT '{default}';\n"
+              for column, default in ADDED_COLUMNS.items()) + """
+CREATE INDEX IF NOT EXISTS documents_status ON documents(status, kb);
+CREATE INDEX IF NOT EXISTS documents_copy_of ON documents(copy_of);
 """
 _SCHEMA_LOCK = zlib.crc32(b"union-qa-assistant:schema")  # concurrent CREATE IF NOT EXISTS can collide
 _WRITER_LOCK = zlib.crc32(b"union-qa-assistant:writer")
@@ -101,6 +108,16 @@ def _tsquery(phrases: list[list[str]]) -> str:
 def _occurrences(stream: list[str], parts: list[str]) -> int:
     m = len(parts)
     return sum(1 for i in range(len(stream) - m + 1) if stream[i : i + m] == parts)
+
+
+def _bm25(stream: list[str], weighted: list[tuple[float, list[str]]], avgdl: float) -> float:
+    """FTS5's bm25() of one row's token stream for the query's (idf, phrase) pairs."""
+    norm = K1 * (1 - B + B * len(stream) / avgdl)
+    score = 0.0
+    for idf, parts in weighted:
+        freq = _occurrences(stream, parts)
+        score += idf * (freq * (K1 + 1.0)) / (freq + norm)
+    return score
 
 
 class _Connection:
@@ -256,39 +273,38 @@ class PostgresCatalog(Catalog):
             self._totals = (int(n), int(tokens))
         return self._totals
 
-    def keyword_search(self, query: str, k: int = 20, sources: list[str] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, FTS5-style BM25 score, higher is better) for chunks sharing any query token."""
-        import math
+    def keyword_search(self, query: str, k: int = 20, scope: Scope = Scope()) -> list[tuple[str, float]]:
+        """(chunk id, FTS5-style BM25 score, higher is better) for chunks sharing any query token.
 
-        phrases = [(t, fts_parts(t)) for t in sorted(set(tokenize(query)))]
-        phrases = [(t, p) for t, p in phrases if p]
-        if not phrases:
-            return []
+        MaxScore: terms are read rarest first, each pass only the rows none of the rarer terms matched, and
+        the passes stop once the k-th best score beats all the commoner terms could add (a term adds less
+        than idf·(K1+1)); so a common word like 工会 does not make a question read every row holding it.
+        The ranking is the one scoring every matching row would give."""
+        phrases = [(t, parts) for t in sorted(set(tokenize(query))) if (parts := fts_parts(t))]
         rows, tokens = self._row_totals()
-        if not rows:
+        if not phrases or not rows:
             return []
-        avgdl = tokens / rows
-        idf = []
-        for t, _ in phrases:
-            value = math.log((rows - self.doc_freq(t) + 0.5) / (self.doc_freq(t) + 0.5))
-            idf.append(value if value > 0 else 1e-6)
-        sql = ("SELECT f.id, f.tokens FROM chunks_fts f JOIN chunks c ON c.id = f.id JOIN documents d "
-               "ON d.source = c.source WHERE f.tsv @@ ?::tsquery AND d.status = 'ready'")
-        params: list = [_tsquery([p for _, p in phrases])]
-        if sources:
-            sql += " AND c.source = ANY(?)"
-            params.append(list(sources))
-        scored = []
-        for cid, text in self._db.execute(sql + " ORDER BY f.seq", params).fetchall():
-            stream = text.split(" ") if text else []
-            norm = K1 * (1 - B + B * len(stream) / avgdl)
-            score = 0.0
-            for w, (_, parts) in zip(idf, phrases):
-                freq = _occurrences(stream, parts)
-                score += w * (freq * (K1 + 1.0)) / (freq + norm)
-            scored.append((cid, score))
-        scored.sort(key=lambda r: -r[1])  # stable: ties keep insertion order, as FTS5's rowid order
-        return scored[:k]
+        ordered = [(self._idf(t, rows), parts) for t, parts in phrases]  # scored in FTS5's order: equal sums
+        weighted = sorted(ordered, key=lambda w: -w[0])
+        where, params = scope.sql("d")
+        sql = ("SELECT f.seq, f.id, f.tokens FROM chunks_fts f JOIN chunks c ON c.id = f.id JOIN documents d "
+               "ON d.source = c.source WHERE f.tsv @@ ?::tsquery AND d.status = 'ready'" + where)
+        scored: dict[str, tuple[float, int]] = {}  # chunk id → (score, insertion order)
+        for n, (_, parts) in enumerate(weighted):
+            best = heapq.nlargest(k, (score for score, _ in scored.values()))
+            if len(best) == k and best[-1] >= sum(w for w, _ in weighted[n:]) * (K1 + 1):
+                break
+            rarer = f" & !({_tsquery([p for _, p in weighted[:n]])})" if n else ""
+            for seq, cid, text in self._db.execute(sql, [f"({_tsquery([parts])}){rarer}", *params]).fetchall():
+                scored[cid] = (_bm25(text.split(" ") if text else [], ordered, tokens / rows), seq)
+        ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][1]))  # ties: FTS5's rowid order
+        return [(cid, score) for cid, (score, _) in ranked[:k]]
+
+    def _idf(self, token: str, rows: int) -> float:
+        """FTS5's idf of a token's phrase, floored as FTS5 floors it for a term in more than half the rows."""
+        df = self.doc_freq(token)
+        value = math.log((rows - df + 0.5) / (df + 0.5))
+        return value if value > 0 else 1e-6
 
     # -- health --
     def integrity_ok(self) -> bool:

@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import EmbedderMismatchError, StoreError
-from core.documents import Chunk, Document
+from core.documents import DEFAULT_KB, Chunk, Document
 from core.text import TermStats
 from vectorstore.catalog import ChunkRow, DocumentRow
 from vectorstore.catalogs import open_catalog
 from vectorstore.chroma import COLLECTION_PREFIX, connect, open_collection
 from vectorstore.lock import writing
+from vectorstore.scope import VECTOR_METADATA_VERSION, Scope, vector_fields
 from vectorstore.embedders import DEFAULT_EMBEDDER, CachedEmbedder, EmbeddingCache, create_embedder
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,12 @@ log = logging.getLogger(__name__)
 def _where(location: str) -> str:
     """A Chroma location ("embedded" or a server URL), as the user reads it."""
     return "本地内置的 Chroma" if location == "embedded" else f" Chroma 服务器 {location}"
+
+
+def _vector_metadata(c: Chunk) -> dict:
+    """What a chunk's vector carries: its document's metadata, its span, and the fields scopes filter on."""
+    return {**c.metadata, "start": c.start, "end": c.end, "index": c.index,
+            **vector_fields(c.metadata.get("kb") or DEFAULT_KB, c.metadata.get("date", ""))}
 
 
 class VectorStore:
@@ -81,10 +88,14 @@ class VectorStore:
             if self._collection is None:
                 client = connect(self.dir, self.chroma_url)
                 self._collection = open_collection(client, embedder, self.collection_name)
+                # A store with no documents yet writes every vector with today's metadata.
+                fresh = self.catalog.get_setting("collection") is None and not self.catalog.documents(status=None)
                 for key, value in (("embedder", embedder.name), ("collection", self.collection_name),
                                    ("chroma", self.location)):
                     if self.catalog.get_setting(key) is None:
                         self.catalog.set_setting(key, value)
+                if fresh:
+                    self.catalog.set_setting("vector_metadata", VECTOR_METADATA_VERSION)
         return self._collection
 
     def writing(self) -> contextlib.ExitStack:
@@ -106,9 +117,11 @@ class VectorStore:
         _ = self.collection
 
     # -- writing --
-    def is_unchanged(self, source: str, content_hash: str) -> bool:
+    def is_unchanged(self, source: str, content_hash: str, kb: str | None = None) -> bool:
+        """Ready with these bytes (and, when given, in this knowledge base: moving it re-ingests it)."""
         row = self.catalog.document(source)
-        return row is not None and row.status == "ready" and row.content_hash == content_hash
+        return (row is not None and row.status == "ready" and row.content_hash == content_hash
+                and (kb is None or row.kb == kb))
 
     def add_document(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray,
                      furniture: frozenset[str] = frozenset(), copy_of: str = "") -> None:
@@ -135,8 +148,27 @@ class VectorStore:
                 ids=[c.id for c in chunks],
                 embeddings=[v.tolist() for v in vectors],
                 documents=[c.text for c in chunks],
-                metadatas=[{**c.metadata, "start": c.start, "end": c.end, "index": c.index} for c in chunks],
+                metadatas=[_vector_metadata(c) for c in chunks],
             )
+
+    @property
+    def metadata_current(self) -> bool:
+        """Whether every vector carries the fields scoped searches filter on (vectorstore/scope.py)."""
+        return self.catalog.get_setting("vector_metadata") == VECTOR_METADATA_VERSION
+
+    def upgrade_metadata(self) -> int:
+        """Give the vectors of a store made before knowledge bases their scope fields, from the catalog (no
+        embedding); returns how many documents were updated. Idempotent: a kill midway is redone next time."""
+        if self.metadata_current:
+            return 0
+        rows = self.catalog.documents()
+        for row in rows:  # Chroma merges updated metadata into what a vector has (its page, span) already
+            ids = sorted(self.catalog.chunk_ids(row.source))
+            if ids:
+                self.collection.update(ids=ids, metadatas=[vector_fields(row.kb, row.date)] * len(ids))
+        self.catalog.set_setting("vector_metadata", VECTOR_METADATA_VERSION)
+        log.info("vector metadata upgraded to version %s for %d documents", VECTOR_METADATA_VERSION, len(rows))
+        return len(rows)
 
     def remove(self, source: str) -> bool:
         """Mark, delete the vectors, drop the rows: a kill at any point leaves a document that is not served
@@ -155,12 +187,17 @@ class VectorStore:
         return set(self.collection.get(where={"source": source}, include=[])["ids"])
 
     # -- reading --
-    def dense_search(self, query: str, k: int = 20, sources: list[str] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the nearest chunks of ready documents."""
+    def dense_search(self, query: str, k: int = 20, scope: Scope = Scope()) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest chunks of ready documents within the scope."""
         n = self.collection.count()
         if n == 0:
             return []
-        where = {"source": {"$in": sources}} if sources else None
+        where = scope.chroma_where()
+        if where and not self.metadata_current:  # vectors without scope fields: name the documents instead
+            sources = self.catalog.scoped_sources(scope)
+            if not sources:
+                return []
+            where = {"source": {"$in": sources}}
         res = self.collection.query(
             query_embeddings=[self.embedder.embed_query(query).tolist()],
             n_results=min(k, n), where=where, include=["distances"],
@@ -168,8 +205,13 @@ class VectorStore:
         ready = self.catalog.chunks(res["ids"][0])
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0]) if cid in ready]
 
-    def keyword_search(self, query: str, k: int = 20, sources: list[str] | None = None) -> list[tuple[str, float]]:
-        return self.catalog.keyword_search(query, k, sources)
+    def scope(self, sources: tuple[str, ...] = (), kbs: tuple[str, ...] = (), date_from: str = "",
+              date_to: str = "") -> Scope:
+        """The scope of a filter; a republished copy is not indexed, so its canonical document stands in."""
+        return Scope(self.catalog.canonical_sources(tuple(sources)) if sources else (), tuple(kbs), date_from, date_to)
+
+    def keyword_search(self, query: str, k: int = 20, scope: Scope = Scope()) -> list[tuple[str, float]]:
+        return self.catalog.keyword_search(query, k, scope)
 
     def documents(self) -> list[DocumentRow]:
         return self.catalog.documents()
@@ -217,6 +259,7 @@ class VectorStore:
             "embedder": self.catalog.get_setting("embedder") or self.embedder_name,
             "pending": self.catalog.count_documents("pending"),
             "copies": self.catalog.count_copies(),  # of the documents, republished copies (not indexed)
+            "knowledge_bases": {name: docs for name, docs, _ in self.catalog.knowledge_bases()},
             "store": str(self.dir),
             "chroma": self.location,
             "collection": self.collection_name,

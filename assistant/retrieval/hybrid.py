@@ -57,17 +57,12 @@ class HybridRetriever(BaseRetriever):
         query = normalize_query(query)
         dense_query = normalize_query(dense_query) if dense_query else query
         filters = filters or self.filters
-        sources = filters.allowed_sources(self.store.documents()) if filters.active else None
-        if sources:  # a republished copy is not indexed: its canonical document answers for it
-            canonical = {d.source: d.copy_of for d in self.store.documents() if d.copy_of}
-            sources = list(dict.fromkeys(canonical.get(s, s) for s in sources))
-        if sources == []:
-            return []
+        scope = self.store.scope(filters.sources, filters.kbs, filters.date_from, filters.date_to)
         rankings, channels = [], {}
         if self.mode in ("hybrid", "bm25"):
-            channels["bm25"] = self.store.keyword_search(query, CANDIDATES, sources)
+            channels["bm25"] = self.store.keyword_search(query, CANDIDATES, scope)
         if self.mode in ("hybrid", "dense"):
-            channels["dense"] = self.store.dense_search(dense_query, CANDIDATES, sources)
+            channels["dense"] = self.store.dense_search(dense_query, CANDIDATES, scope)
         for hits in channels.values():
             rankings.append([cid for cid, _ in hits])
         fused = rrf(rankings)

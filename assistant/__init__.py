@@ -23,6 +23,9 @@ _LAZY = {
     "AnswerPolicy": "assistant.answering.policy",
     "ReadWindow": "assistant.retrieval.reading",
     "IngestReport": "assistant.ingestion",
+    "IngestProgress": "assistant.ingestion",  # one step of an ingest (upload progress bars)
+    "Stage": "assistant.ingestion",
+    "FileResult": "assistant.ingestion",
     "DocumentRow": "vectorstore.catalog",
     "Settings": "assistant.config",
     "load_settings": "assistant.config",
@@ -57,7 +60,7 @@ _RENAMED = {"CONVERSATION_FORMATS": "EXPORT_FORMATS", "BRIEF_FORMATS": "FORMATS"
 
 __all__ = [
     "Assistant", "AnswerPolicy", "HitTest", "HitPassage", "HitCandidate", "ReadWindow", "Answer", "Citation", "Excerpt", "Passage", "Filters", "KnowledgeBase", "DEFAULT_KB", "kb_names", "Briefing",
-    "IngestReport", "DocumentRow", "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS",
+    "IngestReport", "IngestProgress", "Stage", "FileResult", "DocumentRow", "Settings", "load_settings", "APP", "PROMPTS_DIR", "SAMPLE_DIR", "EXAMPLE_TOPICS",
     "REFUSAL_PREFIX", "NO_DATE", "STAT_LABELS", "Reprint", "reprints_line", "fingerprint", "similarity", "CopyPolicy",
     "open_conversations", "ConversationRepository", "ConversationNotFound", "render_conversation",
     "CONVERSATION_FORMATS", "doc_label", "BRIEF_FORMATS", "render_briefing", "export_briefing", "briefing_html", "default_brief_filename",

@@ -68,13 +68,14 @@ class Assistant:
 
     # -- documents --
     def ingest(self, paths: list[str | Path], progress: Callable[[int, int], None] | None = None,
-               kb: str | None = None) -> IngestReport:
+               kb: str | None = None, on_stage: Callable | None = None) -> IngestReport:
         """Ingest files, folders and globs into knowledge base `kb` (default: the setting, else 默认); a file
         already stored in another knowledge base moves to this one."""
         s = self.settings
         limits = InputLimits(s.max_file_mb * 2**20, s.max_unpacked_mb * 2**20, s.max_document_chars,
                              s.max_file_seconds, s.max_ocr_page_seconds)
-        report = ingest_paths([str(p) for p in paths], self.store, progress, limits, self._target_kb(kb))
+        report = ingest_paths([str(p) for p in paths], self.store, progress, limits, self._target_kb(kb),
+                              on_stage=on_stage)  # on_stage(IngestProgress): 读取/清洗/向量化/写入 steps
         self._articles.clear()
         return report
 

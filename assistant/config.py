@@ -58,7 +58,10 @@ class Settings(BaseSettings):
     login_attempts: PositiveInt = 5  # failed logins (per user name, per address) within the window...
     login_window_seconds: PositiveInt = 300
     login_lockout_seconds: PositiveInt = 300  # ...lock it out for this long
-    serve_concurrency: PositiveInt = 4  # answers the chat server runs at once (Gradio's own default is 1): TBD
+    # Answers the chat server runs at once (Gradio's queue default is 1: one user at a time). 4 measured best
+    # overall by bench/concurrency.py (docs/bench-concurrency.md, 2 cores, 20 users): extractive throughput
+    # 13-14/s against 11 at 1, and 4x the answers per second at 1 when the LLM answerer waits on its endpoint.
+    serve_concurrency: PositiveInt = 4
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None

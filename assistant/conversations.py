@@ -14,7 +14,6 @@ question replaces the last turn.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 import uuid
@@ -30,14 +29,15 @@ FILE_NAME = "conversations.sqlite3"
 TITLE_CHARS = 30  # a sidebar entry: the first question, cut to fit one line
 NEW_TITLE = "新对话"
 
-_SCHEMA = """
+# One schema for SQLite and PostgreSQL ("user" is reserved in PostgreSQL; DOUBLE PRECISION is SQLite's REAL).
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY, user TEXT NOT NULL, title TEXT NOT NULL, kb TEXT NOT NULL DEFAULT '',
-    created REAL NOT NULL, updated REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS conversations_by_user ON conversations (user, updated);
+    id TEXT PRIMARY KEY, "user" TEXT NOT NULL, title TEXT NOT NULL, kb TEXT NOT NULL DEFAULT '',
+    created DOUBLE PRECISION NOT NULL, updated DOUBLE PRECISION NOT NULL);
+CREATE INDEX IF NOT EXISTS conversations_by_user ON conversations ("user", updated);
 CREATE TABLE IF NOT EXISTS turns (
     conversation TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE, seq INTEGER NOT NULL,
-    answer TEXT NOT NULL, created REAL NOT NULL, PRIMARY KEY (conversation, seq));
+    answer TEXT NOT NULL, created DOUBLE PRECISION NOT NULL, PRIMARY KEY (conversation, seq));
 """
 
 
@@ -97,20 +97,20 @@ class ConversationRepository(Protocol):
     def delete(self, user: str, conversation: str) -> None: ...
 
 
-class SqliteConversations:
-    """ConversationRepository in one SQLite file; safe to share between the server's threads."""
+class SqlConversations:
+    """ConversationRepository over any connection that speaks sqlite3's surface (execute with `?`
+    placeholders, `with db:` as a transaction): SQLite here, PostgreSQL in assistant/conversations_postgres.py.
+    The SQL is one text for both (`"user"` quoted: a reserved word in PostgreSQL); safe between threads."""
 
-    def __init__(self, path: Path) -> None:
-        self._db = open_sqlite(path, _SCHEMA)
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._lock = threading.Lock()
+    _db = None
+    _lock: threading.Lock
 
-    def _query(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, args: tuple = ()) -> list:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
     def list(self, user: str) -> list[ConversationInfo]:
-        rows = self._query("SELECT id, user, title, kb, created, updated FROM conversations WHERE user = ? "
+        rows = self._query('SELECT id, "user", title, kb, created, updated FROM conversations WHERE "user" = ? '
                            "ORDER BY updated DESC", (user,))
         return [ConversationInfo(*r) for r in rows]
 
@@ -122,7 +122,7 @@ class SqliteConversations:
         return info
 
     def get(self, user: str, conversation: str) -> ConversationInfo:
-        rows = self._query("SELECT id, user, title, kb, created, updated FROM conversations WHERE id = ? AND user = ?",
+        rows = self._query('SELECT id, "user", title, kb, created, updated FROM conversations WHERE id = ? AND "user" = ?',
                            (conversation, user))
         if not rows:
             raise ConversationNotFound("找不到这个对话：它可能已被删除；请从左侧列表重新选择")
@@ -135,22 +135,29 @@ class SqliteConversations:
 
     def add_turn(self, user: str, conversation: str, answer: Answer) -> None:
         info = self.get(user, conversation)
-        now = time.time()
         with self._lock, self._db:
-            (seq,) = self._db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM turns WHERE conversation = ?",
-                                      (conversation,)).fetchone()
-            self._db.execute("INSERT INTO turns VALUES (?, ?, ?, ?)",
-                             (conversation, seq, json.dumps(answer_record(answer), ensure_ascii=False), now))
-            title = title_of(answer.question) if seq == 0 and info.title == NEW_TITLE else info.title
-            self._db.execute("UPDATE conversations SET updated = ?, title = ? WHERE id = ?", (now, title, conversation))
+            self._append(info, answer)
+
+    def _append(self, info: ConversationInfo, answer: Answer) -> None:
+        """Inside a transaction: the conversation's row is updated first, which locks it (PostgreSQL's row
+        lock, SQLite's write lock), so two appends to one conversation never pick the same seq."""
+        now = time.time()
+        self._db.execute("UPDATE conversations SET updated = ? WHERE id = ?", (now, info.id))
+        (seq,) = self._db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM turns WHERE conversation = ?",
+                                  (info.id,)).fetchone()
+        self._db.execute("INSERT INTO turns VALUES (?, ?, ?, ?)",
+                         (info.id, seq, json.dumps(answer_record(answer), ensure_ascii=False), now))
+        if seq == 0 and info.title == NEW_TITLE:
+            self._db.execute("UPDATE conversations SET title = ? WHERE id = ?", (title_of(answer.question), info.id))
 
     def replace_last_turn(self, user: str, conversation: str, answer: Answer) -> None:
         """Regenerate or edit-and-resend: the last turn becomes this answer (added if there is none)."""
-        self.get(user, conversation)
+        info = self.get(user, conversation)
         with self._lock, self._db:
+            self._db.execute("UPDATE conversations SET updated = updated WHERE id = ?", (conversation,))  # lock it
             self._db.execute("DELETE FROM turns WHERE conversation = ? AND seq = "
                              "(SELECT MAX(seq) FROM turns WHERE conversation = ?)", (conversation, conversation))
-        self.add_turn(user, conversation, answer)
+            self._append(info, answer)
 
     def rename(self, user: str, conversation: str, title: str) -> None:
         self.get(user, conversation)
@@ -168,5 +175,23 @@ class SqliteConversations:
             self._db.execute("DELETE FROM conversations WHERE id = ?", (conversation,))
 
 
-def open_conversations(store_dir: Path) -> ConversationRepository:
+class SqliteConversations(SqlConversations):
+    """ConversationRepository in one SQLite file (the store folder's `conversations.sqlite3`)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = open_sqlite(path, SCHEMA)
+        self._db.execute("PRAGMA foreign_keys = ON")
+        self._lock = threading.Lock()
+
+
+def open_conversations(store_dir: Path, catalog_url: str | None = None) -> ConversationRepository:
+    """The repository beside the catalog: with a postgresql:// catalog URL (a shared deployment, every
+    server sees every user's chats) in that database, else in the store folder's SQLite file."""
+    if catalog_url:
+        from vectorstore.catalogs import is_postgres_url
+
+        if is_postgres_url(catalog_url):
+            from assistant.conversations_postgres import PostgresConversations  # psycopg only when used
+
+            return PostgresConversations(catalog_url)
     return SqliteConversations(Path(store_dir) / FILE_NAME)

@@ -7,6 +7,7 @@ import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Callable
 
@@ -31,6 +32,19 @@ PIPELINE_VERSION = "7"
 MIN_FURNITURE_PAGES = 2  # a short line without sentence end found on this many pages is site furniture
 
 
+SUCCESS, SKIPPED, FAILED = "成功", "跳过", "失败"  # a file's result in an upload's table
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One file of an ingest: its name, path, result (SUCCESS/SKIPPED/FAILED), reason and chunks written."""
+    name: str
+    source: str
+    result: str
+    reason: str
+    chunks: int | None
+
+
 @dataclass
 class IngestReport:
     ingested: list[str] = field(default_factory=list)
@@ -41,6 +55,18 @@ class IngestReport:
     embedded: int = 0  # chunks that went through the model (the rest came from the cache)
     embed_seconds: float = 0.0
     copies: list[tuple[str, str]] = field(default_factory=list)  # (source, canonical) of ingested reposts
+    chunks_by_source: dict[str, int] = field(default_factory=dict)  # chunks written for each ingested file
+
+    def per_file(self) -> list[FileResult]:
+        """What became of each file: 成功 (ingested), 跳过 (unchanged, hidden, unsupported in a folder) or
+        失败 (rejected), with the reason in Chinese and the chunks written (None: nothing was written)."""
+        copy_of = dict(self.copies)
+        out = [FileResult(Path(s).name, s, SUCCESS, f"是已有文章 {Path(copy_of[s]).name} 的转载，只记录出处" if s in copy_of
+                          else "已导入", self.chunks_by_source.get(s, 0)) for s in self.ingested]
+        out += [FileResult(Path(s).name, s, SKIPPED, "内容与已导入的相同，未重复导入", None) for s in self.unchanged]
+        out += [FileResult(Path(s).name, s, SKIPPED, reason, None) for s, reason in self.skipped]
+        out += [FileResult(Path(e.path).name, e.path, FAILED, e.reason, None) for e in self.rejected]
+        return out
 
     def summary(self) -> str:
         reposts = f"，其中 {len(self.copies)} 篇是已有文章的转载，只记录出处" if self.copies else ""
@@ -48,7 +74,15 @@ class IngestReport:
                 f"未导入 {len(self.rejected)} 篇，跳过 {len(self.skipped)} 个（写入 {self.chunks} 个段落）")
 
 
-READ, CLEAN, EMBED, WRITE = "读取", "清洗", "向量化", "写入"  # the stages an ingest reports, in order
+class Stage(StrEnum):
+    """The stages an ingest reports, in order; their values are what the upload bar shows."""
+    READ = "读取"     # load and decode each file
+    CLEAN = "清洗"    # repair characters, drop site furniture, read metadata, chunk
+    EMBED = "向量化"  # embed the new chunks and sentences (one batch for all files; cached ones are free)
+    WRITE = "写入"    # write each document to Chroma and the catalog
+
+
+READ, CLEAN, EMBED, WRITE = Stage
 
 
 @dataclass(frozen=True)
@@ -56,7 +90,7 @@ class IngestProgress:
     """One step of an ingest: `stage` (READ/CLEAN per file, EMBED per chunk batch, WRITE per document),
     `done` of `total` steps of that stage finished, `file` the name of the file being worked on (if any).
     CLEAN counts two passes per file (character repair, then cleaning and chunking)."""
-    stage: str
+    stage: Stage
     done: int
     total: int
     file: str = ""
@@ -142,19 +176,22 @@ def page_starts(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def ingest_paths(paths: list[str], store: VectorStore, progress: Callable[[int, int], None] | None = None,
-                 limits: InputLimits = DEFAULT_LIMITS, kb: str = DEFAULT_KB) -> IngestReport:
+                 limits: InputLimits = DEFAULT_LIMITS, kb: str = DEFAULT_KB,
+                 on_stage: Callable[[IngestProgress], None] | None = None) -> IngestReport:
     """Ingest files, folders and globs into knowledge base `kb`; one bad file never stops the others.
 
-    progress(done_chunks, total_chunks) is called as embedding proceeds.
+    progress(done_chunks, total_chunks) is called as embedding proceeds; on_stage(IngestProgress) at every
+    step of every stage (读取/清洗 per file, 向量化 per batch, 写入 per document).
     """
     report = IngestReport()
-    docs, candidates = prepare(paths, store, report, limits, kb)
+    emit = stage_reporter(progress, on_stage)
+    docs, candidates = prepare(paths, store, report, limits, kb, emit)
     if not docs and not plan_copies(store, []).changes_store and store.metadata_current:
         return report  # nothing new: never load the model
     with store.writing():  # one writing process per embedded store (vectorstore/lock.py), refused at once
         store.open()  # an unreachable server fails now, not after minutes of embedding
         store.upgrade_metadata()  # a store made before knowledge bases: its vectors get their scope fields
-        store_documents(docs, candidates, store, report, progress)  # planned again: now under the lock
+        store_documents(docs, candidates, store, report, emit=emit)  # planned again: now under the lock
     return report
 
 
@@ -164,13 +201,16 @@ def cleaned_texts(paths: list[str], store: VectorStore, limits: InputLimits = DE
     return {doc.source: doc.text for doc, _ in docs}
 
 
-def prepare(paths: list[str], store: VectorStore, report: IngestReport, limits: InputLimits, kb: str = DEFAULT_KB
+def prepare(paths: list[str], store: VectorStore, report: IngestReport, limits: InputLimits, kb: str = DEFAULT_KB,
+            emit: Callable[[IngestProgress], None] = _silent
             ) -> tuple[list[tuple[Document, list[Chunk]]], dict[str, frozenset[str]]]:
     """Load, clean, describe and chunk the new or changed files; each page's furniture candidates."""
     files, missing, report.skipped = expand_paths([str(p) for p in paths])
     report.rejected.extend(missing)
     loaded, fixed = [], {}
-    for raw, digest, deadline in load_changed(files, store, report, limits, kb):
+    changed = load_changed(files, store, report, limits, kb, emit)
+    for i, (raw, digest, deadline) in enumerate(changed):
+        emit(IngestProgress(CLEAN, i, 2 * len(changed), Path(raw.source).name))
         try:
             fixed[raw.source] = fix_characters(raw.text)  # the costly half of cleaning, once
             deadline.check("清洗")
@@ -180,7 +220,8 @@ def prepare(paths: list[str], store: VectorStore, report: IngestReport, limits: 
     candidates = {source: furniture_candidates(text) for source, text in fixed.items()}
     common = common_lines(candidates, store)
     docs = []
-    for raw, digest, deadline in loaded:
+    for i, (raw, digest, deadline) in enumerate(loaded):
+        emit(IngestProgress(CLEAN, len(changed) + i, 2 * len(changed), Path(raw.source).name))
         try:
             doc = describe(raw, fixed[raw.source], digest, common, kb)
             chunks = chunk_document(doc)
@@ -188,26 +229,34 @@ def prepare(paths: list[str], store: VectorStore, report: IngestReport, limits: 
             docs.append((doc, chunks))
         except InputError as exc:
             report.rejected.append(exc)
+    if changed:
+        emit(IngestProgress(CLEAN, 2 * len(changed), 2 * len(changed)))
     return docs, candidates
 
 
 def store_documents(docs: list[tuple[Document, list[Chunk]]], candidates: dict[str, frozenset[str]],
                     store: VectorStore, report: IngestReport,
-                    progress: Callable[[int, int], None] | None = None) -> CopyPlan:
+                    progress: Callable[[int, int], None] | None = None,
+                    emit: Callable[[IngestProgress], None] | None = None) -> CopyPlan:
     """Write new documents and settle the copy groups they touch (assistant/copies.py): canonical documents
     are indexed, republished copies are stored without chunks. With no documents, it repairs groups whose
     canonical is gone (after a remove, or an interrupted change)."""
+    emit = emit or stage_reporter(progress)
     plan = plan_copies(store, [doc for doc, _ in docs])
     demote_all(store, plan)
     index = [(doc, chunks, candidates[doc.source]) for doc, chunks in docs if not plan.copy_of(doc.source)]
     for source in plan.promote:
         doc = stored_document(store, source)
         index.append((doc, chunk_document(doc), store.catalog.furniture_of(source)))
-    embed_and_store(index, store, report, progress)
-    for doc, _ in docs:
-        if plan.copy_of(doc.source):
-            store.add_document(doc, [], np.zeros((0, 0), np.float32), candidates[doc.source], plan.copy_of(doc.source))
-            report.copies.append((doc.source, plan.copy_of(doc.source)))
+    copies = [doc for doc, _ in docs if plan.copy_of(doc.source)]
+    embed_and_store(index, store, report, emit, extra_writes=len(copies))
+    for i, doc in enumerate(copies):
+        emit(IngestProgress(WRITE, len(index) + i, len(index) + len(copies), Path(doc.source).name))
+        store.add_document(doc, [], np.zeros((0, 0), np.float32), candidates[doc.source], plan.copy_of(doc.source))
+        report.copies.append((doc.source, plan.copy_of(doc.source)))
+        report.chunks_by_source[doc.source] = 0
+    if index or copies:
+        emit(IngestProgress(WRITE, len(index) + len(copies), len(index) + len(copies)))
     repoint_all(store, plan)
     report.ingested.extend(doc.source for doc, _ in docs)
     return plan
@@ -233,7 +282,8 @@ def embedding_texts(paths: list[str], store: VectorStore, limits: InputLimits = 
 
 
 def embed_and_store(docs: list[tuple[Document, list[Chunk], frozenset[str]]], store: VectorStore,
-                    report: IngestReport, progress: Callable[[int, int], None] | None) -> None:
+                    report: IngestReport, emit: Callable[[IngestProgress], None] = _silent,
+                    extra_writes: int = 0) -> None:
     """Embed the documents' chunks and answerable sentences in one batch, then write document by document
     (each with its furniture lines)."""
     # The answerable sentences are embedded too (kept in the embedding cache): answering compares them with
@@ -247,21 +297,23 @@ def embed_and_store(docs: list[tuple[Document, list[Chunk], frozenset[str]]], st
     def tick(n: int) -> None:
         nonlocal done
         done += n
-        if progress:
-            progress(done, total)
+        emit(IngestProgress(EMBED, done, total))
+
+    emit(IngestProgress(EMBED, 0, total))
 
     misses, seconds = store.embedder.misses, store.embedder.embed_seconds
     vectors = store.embedder.embed_passages(texts + sentences, on_batch=tick)[: len(texts)]
+    # Cached chunks never hit the embedder; report them done so the bar reaches its end.
+    emit(IngestProgress(EMBED, total, total))
     offset = 0
-    for doc, chunks, furniture in docs:
+    for i, (doc, chunks, furniture) in enumerate(docs):
+        emit(IngestProgress(WRITE, i, len(docs) + extra_writes, Path(doc.source).name))
         store.add_document(doc, chunks, vectors[offset: offset + len(chunks)], furniture=furniture)
         offset += len(chunks)
         report.chunks += len(chunks)
+        report.chunks_by_source[doc.source] = len(chunks)
     report.embedded = store.embedder.misses - misses
     report.embed_seconds = store.embedder.embed_seconds - seconds
-    # Cached chunks never hit the embedder; report them done so the bar reaches its end.
-    if progress and total:
-        progress(total, total)
 
 
 def pipeline_fingerprint() -> str:

@@ -31,8 +31,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant import SAMPLE_DIR  # noqa: E402
-from assistant.config import Settings  # noqa: E402
+from assistant import SAMPLE_DIR, Settings  # noqa: E402
 from bench.common import load_average, markdown_table, percentile  # noqa: E402
 
 GOLD = ROOT / "evals" / "gold.jsonl"
@@ -414,10 +413,16 @@ queue, event stream and JSON add the difference.
 
 CLIENTS = {"http": "Gradio's HTTP API as `curl` uses it: `POST /gradio_api/call/ask`, then its event stream",
            "gradio_client": "`gradio_client.Client.predict`, which polls for messages every 50 ms"}
-CHOICE = ("Chosen from the table above: 1 serialises every answer (the worst p95 under load); from 2 up the "
-          "two cores are used and the answers stay the same. A limit above the core count buys no throughput "
-          "but lets a long answer not hold up short ones behind it, so the default sits a little above the "
-          "core count of the machines this is sized for (2-4 cores).")
+CHOICE = (
+    "Why 4: with the extractive answerer the answer is CPU-bound and one server process reaches only about "
+    "1.4 cores (the GIL: only the embedding and SQLite/Chroma calls run beside Python), so any limit above 1 "
+    "helps a little and no limit helps much; 4 was the steadiest in both rounds (throughput and p95 against "
+    "limit 1, the same answers), while 2 varied most with the machine's other load and 8 only lengthened "
+    "the slowest answers (each answer shares the cores with more others). With the LLM answerer the answer "
+    "waits on the model endpoint using no CPU, and throughput grows with the limit (table above); 4 keeps "
+    "most of that gain without letting a burst of users start more answers than 2 cores can finish. For an "
+    "LLM deployment, or more cores, raise `serve_concurrency` (e.g. 8); Gradio's own default of 1 answers "
+    "one user at a time, so the twentieth user waits for nineteen answers.")
 
 
 def sweep(store: Path, limits: list[int], rounds: int, plan: list[list[str]], work: Path, client: str,

@@ -12,23 +12,26 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant import Assistant, ConfigError
-from assistant.config import Settings, load_settings
+from assistant import Assistant, ConfigError, Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 THREADS = 4
 
 
 def gold_questions(n: int) -> list[str]:
-    """The first n stand-alone questions of the sample gold set (answerable and unanswerable alike)."""
-    cases = [json.loads(line) for line in (ROOT / "evals" / "gold.jsonl").read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    return list(dict.fromkeys(c["question"] for c in cases if not c.get("history")))[:n]
+    """n stand-alone questions of the sample gold set, taking each case type in turn (unanswerable included)."""
+    by_type: dict[str, list[str]] = {}
+    for line in (ROOT / "evals" / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        case = json.loads(line) if line.strip() else {}
+        if case and not case.get("history"):
+            by_type.setdefault(case["type"], []).append(case["question"])
+    turns = zip(*by_type.values())  # one of each type, then the next of each...
+    return list(dict.fromkeys(q for turn in turns for q in turn))[:n]
 
 
 def at_once(fn, items: list, threads: int = THREADS) -> list:
     """fn over the items from several threads released together (a barrier), results in input order."""
-    start = threading.Barrier(threads)
+    start = threading.Barrier(threads, timeout=120)
 
     def call(item):
         return fn(item)
@@ -100,7 +103,9 @@ def ask_over_http(url: str, question: str) -> dict:
     import httpx
 
     with httpx.Client(base_url=url, timeout=120) as http:
-        event_id = http.post("/gradio_api/call/ask", json={"data": [question, ""]}).raise_for_status().json()["event_id"]
+        params = http.get("/gradio_api/info").raise_for_status().json()["named_endpoints"]["/ask"]["parameters"]
+        data = [question, *(p.get("parameter_default") for p in params[1:])]
+        event_id = http.post("/gradio_api/call/ask", json={"data": data}).raise_for_status().json()["event_id"]
         kind = None
         with http.stream("GET", f"/gradio_api/call/ask/{event_id}") as stream:
             for line in stream.iter_lines():
@@ -116,9 +121,10 @@ def ask_over_http(url: str, question: str) -> dict:
 def test_the_server_answers_users_at_once_as_it_answers_them_alone(served):
     demo, url, assistant = served
     assert demo._queue.default_concurrency_limit == 3  # the setting reaches Gradio's queue
-    writes = [fn for fn in demo.fns.values() if fn.name in ("ingest", "remove")]
-    assert len(writes) == 2 and all(fn.concurrency_limit == 1 for fn in writes)  # writes stay one at a time
-    assert len({fn.concurrency_id for fn in writes}) == 1
+    fns = {fn.name: fn for fn in demo.fns.values()}
+    assert fns["ask_api"].concurrency_limit == "default"  # /ask follows the setting
+    writes = [fns["ingest"], fns["remove"]]  # uploads and deletions stay one at a time, together
+    assert all(fn.concurrency_limit == 1 for fn in writes) and len({fn.concurrency_id for fn in writes}) == 1
     questions = gold_questions(6)
     alone = [ask_over_http(url, q) for q in questions]
     together = at_once(lambda q: ask_over_http(url, q), questions * 2, threads=6)

@@ -1,4 +1,4 @@
-"""A shared deployment end to end: a real PostgreSQL (initdb in a temp dir, a free port) holds the catalog and
+"""A shared deployment end to end: a real PostgreSQL (tests/postgres.py: initdb in a temp dir, a free port) holds the catalog and
 keyword index, a real `chroma run` the vectors; two `assistant serve` processes and an `assistant ingest`
 run against it at once."""
 
@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -17,41 +16,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SAMPLE, free_port
+from tests.postgres import new_database
 
 pytestmark = pytest.mark.server
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 CHROMA = Path(sys.executable).parent / "chroma"
 DEV_ARTICLE = ROOT / "evals" / "corpus" / "dev" / "dev1_02_songwennuan_yichang_2024.txt"
 NEW_QUESTION = "宜昌2024年送温暖资金有多少？"  # answered only by DEV_ARTICLE
-
-
-def _as_postgres(*cmd: str) -> list[str]:
-    # initdb refuses to run as root: the server runs as the postgres user on a temp dir it owns
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else list(cmd)
-
-
-@pytest.fixture(scope="module")
-def postgres(tmp_path_factory):
-    """A real PostgreSQL 15 server on a free loopback port; yields its URL, stops it afterwards."""
-    if not (PG_BIN / "initdb").exists():
-        pytest.fail(f"PostgreSQL 15 is not installed ({PG_BIN}/initdb missing): run `make system-deps`")
-    # its own /tmp dir: pytest's temp root is private to root and the server runs as postgres
-    base = Path(tempfile.mkdtemp(prefix="assistant-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres")
-    port = free_port()
-    subprocess.run(_as_postgres(str(PG_BIN / "initdb"), "-D", f"{base}/data", "-A", "trust", "-U", "app"),
-                   check=True, capture_output=True)
-    subprocess.run(_as_postgres(str(PG_BIN / "pg_ctl"), "-D", f"{base}/data", "-w", "-l", f"{base}/log", "-o",
-                                f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "start"),
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql://app@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(_as_postgres(str(PG_BIN / "pg_ctl"), "-D", f"{base}/data", "-m", "fast", "stop"),
-                       capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -161,8 +132,7 @@ def test_two_servers_and_an_ingest_share_one_deployment(deployment, sample_assis
 def test_a_killed_ingest_leaves_the_postgres_catalog_consistent(postgres, chroma, sample_store, tmp_path):
     store = tmp_path / "store"
     store.mkdir()
-    env = {**_env(store, postgres.rsplit("/", 1)[0] + "/crash", chroma)}
-    subprocess.run(_as_createdb(postgres, "crash"), check=True, capture_output=True)
+    env = {**_env(store, new_database(postgres, "crash"), chroma)}
     ingest = subprocess.Popen([sys.executable, "-m", "assistant", "ingest", str(SAMPLE), "--quiet"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     import psycopg
@@ -187,11 +157,6 @@ def test_a_killed_ingest_leaves_the_postgres_catalog_consistent(postgres, chroma
         dupes = conn.execute("SELECT count(*) - count(DISTINCT id) FROM chunks").fetchone()[0]
         keyword_rows = conn.execute("SELECT count(*) FROM chunks_fts").fetchone()[0]
     assert stats["documents"] == 5 and dupes == 0 and keyword_rows == stats["chunks"]
-
-
-def _as_createdb(url: str, name: str) -> list[str]:
-    port = url.rsplit(":", 1)[1].split("/")[0]
-    return [str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", port, "-U", "app", name]
 
 
 def test_an_unreachable_catalog_server_is_one_clear_message(tmp_path):

@@ -31,6 +31,7 @@ from ui.hit_test_tab import build_hit_test_tab
 from ui.feedback import FILE_NAME, FeedbackLog, export_feedback, make_record, summary
 from ui.login_throttle import AddressThrottleMiddleware, LoginThrottle, throttled_check
 from ui.render import Turn
+from ui.upload import results_table_html, stage_bar
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ class ChatApp:
         self.uploads = uploads or store_dir / "uploads"
         self.gate = gate or AdminGate(None)
         self.audit = AuditLog(store_dir / AUDIT_FILE)
-        self.conversations = ConversationsPanel(open_conversations(store_dir))
+        self.conversations = ConversationsPanel(open_conversations(store_dir, assistant.settings.catalog_url))
 
     # -- chat --
     def respond(self, question: str, turns: list[Turn], sources: list[str] | None,
@@ -138,13 +139,17 @@ class ChatApp:
 
     def remember(self, turns: list[Turn], conversation: str | None, replace: bool, kbs: list[str] | None,
                  request: gr.Request) -> tuple:
-        """After an answer: store it, refresh the list, and offer up to three answerable follow-ups."""
+        """After an answer: store it and refresh the list, at once (the follow-ups come after, in `suggest`:
+        they ask questions, and an edit or regenerate clicked meanwhile must not find replace_next reset late)."""
         user = user_of(request)
         conversation = self.conversations.remember(user, conversation, turns, replace, kbs)
+        return conversation, self.conversations.listing(user, conversation), False
+
+    def suggest(self, turns: list[Turn]) -> dict:
+        """Up to three answerable follow-ups to the last answer."""
         last = turns[-1].answer if turns else None
         related = self.a.related_questions(last) if last is not None else []
-        return (conversation, self.conversations.listing(user, conversation), False,
-                gr.update(samples=[[q] for q in related], visible=bool(related)))
+        return gr.update(samples=[[q] for q in related], visible=bool(related))
 
     def take_last(self, turns: list[Turn]) -> tuple:
         """Regenerate / edit: the last question back in the box, its turn off the chat until answered again."""
@@ -239,18 +244,13 @@ class ChatApp:
         self.uploads.mkdir(parents=True, exist_ok=True)
         paths = [shutil.copy(f, self.uploads / Path(f).name) for f in files]
 
-        def tick(done: int, total: int) -> None:
-            if total:
-                progress((done, total), desc="正在向量化", unit="段")
-
-        try:
-            report = self.a.ingest(paths, progress=tick, kb=(kb or "").strip() or None)
+        try:  # the bar names each stage: 读取/清洗/向量化/写入 (ui/upload.py)
+            report = self.a.ingest(paths, kb=(kb or "").strip() or None, on_stage=stage_bar(progress))
         except AssistantError as exc:
             raise user_error(exc) from exc
         self.audit.record("upload", user_of(request), files=[Path(p).name for p in paths],
                           ingested=len(report.ingested), rejected=len(report.rejected))
-        html = render.ingest_report_html(report.ingested, report.unchanged, report.rejected)
-        return (html, None, *self.corpus_views())
+        return (results_table_html(report), None, *self.corpus_views())  # per file: 成功/跳过/失败, 原因, 片段数
 
     def remove(self, source: str | None, request: gr.Request = None) -> tuple:
         self.gate.check(request)
@@ -404,7 +404,8 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
                          app.respond, ask_inputs, ask_outputs, **private)]
         for answered in answering:
             answered.then(app.remember, [turns, conversation, replace_next, f_kbs],
-                          [conversation, conv_list, replace_next, related], **private)
+                          [conversation, conv_list, replace_next], **private).then(
+                app.suggest, turns, related, **private)
         edit_last.click(app.take_last, turns, [question, turns, chatbot, replace_next], **private)
         stop.click(app.stopped, turns, [chatbot, question], cancels=answering, **private)
         for trigger in (new_chat.click, chatbot.clear):

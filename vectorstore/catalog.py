@@ -17,6 +17,7 @@ from pathlib import Path
 
 from core.documents import DEFAULT_KB, Chunk, Document
 from core.text import TermStats, tokenize
+from vectorstore.keyword_ranking import QueryTerm, fts_stream, query_terms, top_k
 from vectorstore.scope import Scope
 from vectorstore.sqlite import open_sqlite
 
@@ -73,6 +74,21 @@ class DocumentRow:
     kb: str = DEFAULT_KB  # its knowledge base
 
 
+def _phrase(token: str) -> str:
+    return '"' + token.replace('"', "") + '"'
+
+
+def _varint(buf: bytes, at: int) -> tuple[int, int]:
+    """An SQLite varint (FTS5's record format) at `at`: its value and where the next one starts."""
+    value = 0
+    for i in range(8):
+        byte = buf[at + i]
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value, at + i + 1
+    return (value << 8) | buf[at + 8], at + 9
+
+
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for a, b in sorted(spans):
@@ -100,6 +116,17 @@ class Catalog:
                     self._db.execute(f"ALTER TABLE documents ADD COLUMN {column} TEXT DEFAULT '{default}'")
         with self._lock, self._db:
             self._db.executescript(_INDEXES)
+        if "fts_rowid" not in {row[1] for row in self._db.execute("PRAGMA table_info(chunks)")}:
+            self._link_keyword_rows()
+
+    def _link_keyword_rows(self) -> None:
+        """A store made before chunks knew their keyword row: link them once (one pass over the index)."""
+        with self._lock, self._db:
+            self._db.execute("ALTER TABLE chunks ADD COLUMN fts_rowid INTEGER")
+            self._db.execute("CREATE TEMP TABLE keyword_rows AS SELECT id, rowid AS r FROM chunks_fts")
+            self._db.execute("CREATE INDEX temp.keyword_rows_id ON keyword_rows(id)")
+            self._db.execute("UPDATE chunks SET fts_rowid = (SELECT r FROM keyword_rows k WHERE k.id = chunks.id)")
+            self._db.execute("DROP TABLE temp.keyword_rows")
 
     def writer_lock(self) -> contextlib.AbstractContextManager:
         """One writing process at a time: SQLite serialises its own writers and the embedded Chroma beside
@@ -233,7 +260,7 @@ class Catalog:
         with self._lock, self._db:
             self._forget_stats()
             ids = {r[0] for r in self._db.execute("SELECT id FROM chunks WHERE source = ?", (source,))}
-            self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
+            self._delete_keywords(source)
             self._db.execute("DELETE FROM chunks WHERE source = ?", (source,))
             self._db.execute("UPDATE documents SET copy_of = ?, n_chunks = 0 WHERE source = ?", (canonical, source))
         return ids
@@ -248,9 +275,19 @@ class Catalog:
         return self._db.execute("SELECT COUNT(*) FROM documents WHERE status = 'ready' AND copy_of != ''").fetchone()[0]
 
     def _insert_keywords(self, chunks: list[Chunk]) -> None:
-        """The chunks' keyword rows: jieba tokens of what gets embedded (title and date header included)."""
-        self._db.executemany("INSERT INTO chunks_fts (tokens, id) VALUES (?, ?)",
-                             [(" ".join(tokenize(c.embedding_text())), c.id) for c in chunks])
+        """The chunks' keyword rows: jieba tokens of what gets embedded (title and date header included).
+        Each chunk keeps its row's rowid: the index's id column is not indexed, so replacing a document
+        deletes its rows by rowid instead of scanning the whole index (which made ingest quadratic)."""
+        top = self._db.execute("SELECT rowid FROM chunks_fts ORDER BY rowid DESC LIMIT 1").fetchone()
+        rows = [((top[0] if top else 0) + 1 + i, " ".join(tokenize(c.embedding_text())), c.id)
+                for i, c in enumerate(chunks)]
+        self._db.executemany("INSERT INTO chunks_fts (rowid, tokens, id) VALUES (?, ?, ?)", rows)
+        self._db.executemany("UPDATE chunks SET fts_rowid = ? WHERE id = ?", [(r, cid) for r, _, cid in rows])
+
+    def _delete_keywords(self, source: str) -> None:
+        # by rowid, and only rows that are this document's chunks' own
+        self._db.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT fts_rowid FROM chunks WHERE source = ?) "
+                         "AND id IN (SELECT id FROM chunks WHERE source = ?)", (source, source))
 
     def remove_document(self, source: str) -> None:
         with self._lock, self._db:
@@ -260,7 +297,7 @@ class Catalog:
     def _delete_chunks(self, source: str) -> None:
         self._forget_stats()
         self._db.execute("DELETE FROM furniture WHERE source = ?", (source,))
-        self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
+        self._delete_keywords(source)
         self._db.execute("DELETE FROM chunks WHERE source = ?", (source,))
 
     def furniture_of(self, source: str) -> frozenset[str]:
@@ -348,7 +385,7 @@ class Catalog:
         if token not in self._df:
             with self._lock:
                 self._df[token] = self._db.execute(
-                    "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", ('"' + token.replace('"', "") + '"',)
+                    "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (_phrase(token),)
                 ).fetchone()[0]
         return self._df[token]
 
@@ -361,19 +398,43 @@ class Catalog:
         return TermStats(self.count_chunks(), {t: self.doc_freq(t) for t in terms})
 
     def keyword_search(self, query: str, k: int = 20, scope: Scope = Scope()) -> list[tuple[str, float]]:
-        """(chunk id, BM25 score, higher is better) for chunks sharing any query token, within the scope."""
-        tokens = sorted(set(tokenize(query)))
-        if not tokens:
+        """(chunk id, BM25 score, higher is better) for chunks sharing any query token, within the scope:
+        FTS5's bm25() ranking, read rarest term first (vectorstore/keyword_ranking.py)."""
+        rows, tokens = self._keyword_totals()
+        terms = query_terms(tokenize(query), self.doc_freq, rows)
+        if not terms or not rows:
             return []
-        match = " OR ".join('"' + t.replace('"', "") + '"' for t in tokens)
         where, params = scope.sql("d")
-        sql = (
-            "SELECT f.id, -bm25(chunks_fts) AS score FROM chunks_fts f JOIN chunks c ON c.id = f.id "
-            f"JOIN documents d ON d.source = c.source WHERE chunks_fts MATCH ? AND d.status = 'ready'{where} "
-            "ORDER BY score DESC LIMIT ?"
-        )
+        sql = ("SELECT f.rowid, f.id, f.tokens FROM chunks_fts f JOIN chunks c ON c.id = f.id "
+               f"JOIN documents d ON d.source = c.source WHERE chunks_fts MATCH ? AND d.status = 'ready'{where}")
+
+        def fetch(term: QueryTerm, rarer: list[QueryTerm]):
+            match = _phrase(term.token) + (f" NOT ({' OR '.join(_phrase(t.token) for t in rarer)})" if rarer else "")
+            with self._lock:
+                found = self._db.execute(sql, [match, *params]).fetchall()
+            return [(rowid, cid, fts_stream(text or "")) for rowid, cid, text in found]
+
+        ranked = top_k(terms, k, tokens / rows, fetch, native=True)
+        return ranked if ranked is not None else self._fts5_search(terms, k, where, params)
+
+    def _fts5_search(self, terms: list[QueryTerm], k: int, where: str, params: list) -> list[tuple[str, float]]:
+        """The same ranking by FTS5's bm25(), for questions whose every term is common."""
+        sql = ("SELECT f.id, -bm25(chunks_fts) AS score FROM chunks_fts f JOIN chunks c ON c.id = f.id "
+               f"JOIN documents d ON d.source = c.source WHERE chunks_fts MATCH ? AND d.status = 'ready'{where} "
+               "ORDER BY score DESC LIMIT ?")
         with self._lock:
-            return [(r[0], float(r[1])) for r in self._db.execute(sql, [match, *params, k])]
+            found = self._db.execute(sql, [" OR ".join(_phrase(t.token) for t in terms), *params, k]).fetchall()
+        return [(r[0], float(r[1])) for r in found]
+
+    def _keyword_totals(self) -> tuple[int, int]:
+        """(rows, tokens) of the keyword index, from the totals record FTS5 keeps for its own bm25()."""
+        with self._lock:
+            row = self._db.execute("SELECT block FROM chunks_fts_data WHERE id = 1").fetchone()
+        if not row or not row[0]:
+            return 0, 0
+        n_rows, at = _varint(row[0], 0)
+        n_tokens, _ = _varint(row[0], at)
+        return n_rows, n_tokens
 
     # -- health (see vectorstore/doctor.py) --
     def integrity_ok(self) -> bool:
@@ -400,7 +461,7 @@ class Catalog:
             meta = {"title": row[0] or "", "date": row[1] or ""} if row else {}
             chunks = self._db.execute('SELECT id, source, text, start, "end", idx FROM chunks WHERE source = ?',
                                       (source,)).fetchall()
-            self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
+            self._delete_keywords(source)
             self._insert_keywords([Chunk(*c, metadata=meta) for c in chunks])
 
     def close(self) -> None:

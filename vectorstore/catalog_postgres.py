@@ -14,14 +14,10 @@ connection adapter); the differences live here:
 from __future__ import annotations
 
 import contextlib
-import heapq
 import logging
-import math
 import os
-import re
 import threading
 import time
-import unicodedata
 import zlib
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -30,6 +26,7 @@ from core.errors import StoreBusyError, StoreError
 from core.documents import Chunk
 from core.text import tokenize
 from vectorstore.catalog import ADDED_COLUMNS, Catalog
+from vectorstore.keyword_ranking import QueryTerm, fts_parts, fts_stream, query_terms, top_k
 from vectorstore.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -58,8 +55,6 @@ _SCHEMA_LOCK = zlib.crc32(b"union-qa-assistant:schema")  # concurrent CREATE IF 
 _WRITER_LOCK = zlib.crc32(b"union-qa-assistant:writer")
 CONNECT_TIMEOUT = 3  # seconds: an unreachable server fails fast
 WRITER_WAIT = float(os.environ.get("ASSISTANT_WRITER_WAIT", "600"))  # a second writer waits this long
-K1, B = 1.2, 0.75  # FTS5 bm25() defaults
-_FTS_TOKEN = re.compile(r"\S+")
 
 
 def masked(url: str) -> str:
@@ -70,25 +65,6 @@ def masked(url: str) -> str:
         netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
         return urlunsplit(parts._replace(netloc=netloc))
     return url
-
-
-def fts_parts(token: str) -> list[str]:
-    """How FTS5's unicode61 tokenizer splits a jieba token: runs of letters, numbers and private-use
-    characters (so "84.8%" is the phrase 84 8), which keeps both catalogs' matching and counts equal."""
-    out, run = [], []
-    for ch in token:
-        if unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co":
-            run.append(ch)
-        elif run:
-            out.append("".join(run))
-            run = []
-    if run:
-        out.append("".join(run))
-    return out
-
-
-def fts_stream(tokens: list[str]) -> list[str]:
-    return [p for t in tokens for p in fts_parts(t)]
 
 
 def _tsvector(stream: list[str]) -> str:
@@ -103,21 +79,6 @@ def _tsvector(stream: list[str]) -> str:
 
 def _tsquery(phrases: list[list[str]]) -> str:
     return " | ".join("(" + " <-> ".join(f"'{p}'" for p in parts) + ")" for parts in phrases)
-
-
-def _occurrences(stream: list[str], parts: list[str]) -> int:
-    m = len(parts)
-    return sum(1 for i in range(len(stream) - m + 1) if stream[i : i + m] == parts)
-
-
-def _bm25(stream: list[str], weighted: list[tuple[float, list[str]]], avgdl: float) -> float:
-    """FTS5's bm25() of one row's token stream for the query's (idf, phrase) pairs."""
-    norm = K1 * (1 - B + B * len(stream) / avgdl)
-    score = 0.0
-    for idf, parts in weighted:
-        freq = _occurrences(stream, parts)
-        score += idf * (freq * (K1 + 1.0)) / (freq + norm)
-    return score
 
 
 class _Connection:
@@ -252,9 +213,12 @@ class PostgresCatalog(Catalog):
     def _insert_keywords(self, chunks: list[Chunk]) -> None:
         rows = []
         for c in chunks:
-            stream = fts_stream(tokenize(c.embedding_text()))
+            stream = fts_stream(" ".join(tokenize(c.embedding_text())))
             rows.append((c.id, " ".join(stream), len(stream), _tsvector(stream)))
         self._db.executemany("INSERT INTO chunks_fts (id, tokens, n_tokens, tsv) VALUES (?, ?, ?, ?::tsvector)", rows)
+
+    def _delete_keywords(self, source: str) -> None:
+        self._db.execute("DELETE FROM chunks_fts WHERE id IN (SELECT id FROM chunks WHERE source = ?)", (source,))
 
     def doc_freq(self, token: str) -> int:
         """How many keyword rows hold the token as FTS5 counts a phrase (kept until the store changes)."""
@@ -274,37 +238,22 @@ class PostgresCatalog(Catalog):
         return self._totals
 
     def keyword_search(self, query: str, k: int = 20, scope: Scope = Scope()) -> list[tuple[str, float]]:
-        """(chunk id, FTS5-style BM25 score, higher is better) for chunks sharing any query token.
-
-        MaxScore: terms are read rarest first, each pass only the rows none of the rarer terms matched, and
-        the passes stop once the k-th best score beats all the commoner terms could add (a term adds less
-        than idf·(K1+1)); so a common word like 工会 does not make a question read every row holding it.
-        The ranking is the one scoring every matching row would give."""
-        phrases = [(t, parts) for t in sorted(set(tokenize(query))) if (parts := fts_parts(t))]
+        """(chunk id, FTS5-style BM25 score, higher is better) for chunks sharing any query token, ranked as
+        the SQLite catalog ranks them (vectorstore/keyword_ranking.py)."""
         rows, tokens = self._row_totals()
-        if not phrases or not rows:
+        terms = query_terms(tokenize(query), self.doc_freq, rows)
+        if not terms or not rows:
             return []
-        ordered = [(self._idf(t, rows), parts) for t, parts in phrases]  # scored in FTS5's order: equal sums
-        weighted = sorted(ordered, key=lambda w: -w[0])
         where, params = scope.sql("d")
         sql = ("SELECT f.seq, f.id, f.tokens FROM chunks_fts f JOIN chunks c ON c.id = f.id JOIN documents d "
                "ON d.source = c.source WHERE f.tsv @@ ?::tsquery AND d.status = 'ready'" + where)
-        scored: dict[str, tuple[float, int]] = {}  # chunk id → (score, insertion order)
-        for n, (_, parts) in enumerate(weighted):
-            best = heapq.nlargest(k, (score for score, _ in scored.values()))
-            if len(best) == k and best[-1] >= sum(w for w, _ in weighted[n:]) * (K1 + 1):
-                break
-            rarer = f" & !({_tsquery([p for _, p in weighted[:n]])})" if n else ""
-            for seq, cid, text in self._db.execute(sql, [f"({_tsquery([parts])}){rarer}", *params]).fetchall():
-                scored[cid] = (_bm25(text.split(" ") if text else [], ordered, tokens / rows), seq)
-        ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][1]))  # ties: FTS5's rowid order
-        return [(cid, score) for cid, (score, _) in ranked[:k]]
 
-    def _idf(self, token: str, rows: int) -> float:
-        """FTS5's idf of a token's phrase, floored as FTS5 floors it for a term in more than half the rows."""
-        df = self.doc_freq(token)
-        value = math.log((rows - df + 0.5) / (df + 0.5))
-        return value if value > 0 else 1e-6
+        def fetch(term: QueryTerm, rarer: list[QueryTerm]):
+            query = f"({_tsquery([term.parts])})" + (f" & !({_tsquery([t.parts for t in rarer])})" if rarer else "")
+            found = self._db.execute(sql, [query, *params]).fetchall()
+            return [(seq, cid, text.split(" ") if text else []) for seq, cid, text in found]
+
+        return top_k(terms, k, tokens / rows, fetch)
 
     # -- health --
     def integrity_ok(self) -> bool:
@@ -320,4 +269,4 @@ class PostgresCatalog(Catalog):
         self._db.close()
 
 
-__all__ = ["PostgresCatalog", "catalog_exists", "connect", "fts_parts", "masked"]
+__all__ = ["PostgresCatalog", "catalog_exists", "connect", "masked"]

@@ -18,6 +18,11 @@ def _is_postgres(url: str) -> bool:
     return True
 
 
+def is_postgres_url(url: str) -> bool:
+    """Whether a catalog URL names PostgreSQL; any other scheme is one clear ConfigError."""
+    return _is_postgres(url)
+
+
 def open_catalog(store_dir: Path, url: str | None = None) -> Catalog:
     if url and _is_postgres(url):
         from vectorstore.catalog_postgres import PostgresCatalog  # deferred: psycopg only when used

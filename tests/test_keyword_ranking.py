@@ -1,0 +1,87 @@
+"""The keyword ranking: FTS5's bm25() reproduced term by term (MaxScore), and the keyword rows each chunk
+links to so replacing a document does not scan the index."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from core.documents import Chunk, Document
+from core.text import tokenize
+from vectorstore.catalog import Catalog
+from vectorstore.keyword_ranking import QueryTerm, fts_parts, fts_stream, query_terms, top_k
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_tokens_split_and_fold_as_fts5_unicode61_does():
+    assert fts_parts("84.8%") == ["84", "8"]
+    assert fts_parts("AI") == ["ai"] and fts_parts("——") == []
+    assert fts_stream("新就业 形态 工会 84.8% AI") == ["新就业", "形态", "工会", "84", "8", "ai"]
+
+
+def test_an_fts5_table_counts_the_same_tokens():
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE f USING fts5(tokens, tokenize='unicode61')")
+    text = "什邡 市 总工会 建立 了 84.8% 的 AI 驿站 ，"
+    db.execute("INSERT INTO f VALUES (?)", (text,))
+    db.commit()
+    totals = db.execute("SELECT block FROM f_data WHERE id = 1").fetchone()[0]
+    assert totals[1] == len(fts_stream(text))  # the totals record: rows, then the column's tokens
+
+
+def test_rows_only_common_terms_match_are_not_read_once_the_top_k_is_certain():
+    rare, common = QueryTerm("什邡", ("什邡",), 5.0, 2), QueryTerm("工会", ("工会",), 1e-6, 90)
+    rows = {"什邡": [(1, "a", ["什邡", "工会"]), (2, "b", ["什邡", "驿站"])], "工会": [(3, "c", ["工会"])]}
+    read = []
+
+    def fetch(term, rarer):
+        read.append(term.token)
+        return rows[term.token]
+
+    ranked = top_k([common, rare], 2, 2.0, fetch)
+    assert [cid for cid, _ in ranked] == ["a", "b"] and read == ["什邡"]
+    assert [cid for cid, _ in top_k([common, rare], 3, 2.0, fetch)] == ["a", "b", "c"]
+
+
+def test_keyword_search_ranks_exactly_as_fts5_bm25_on_the_sample(sample_store):
+    catalog = Catalog(sample_store / "catalog.sqlite")
+    rows = catalog._keyword_totals()[0]
+    questions = [json.loads(line)["question"] for line in (ROOT / "evals" / "gold.jsonl").read_text().splitlines()
+                 if line.strip()]
+    assert len(questions) > 20
+    for q in questions:
+        terms = query_terms(tokenize(q), catalog.doc_freq, rows)
+        if terms:
+            ours = catalog.keyword_search(q, 60)
+            theirs = catalog._fts5_search(terms, 60, "", [])
+            assert [c for c, _ in ours] == [c for c, _ in theirs], q
+            assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(ours, theirs)), q
+
+
+def _doc(source: str, text: str) -> tuple[Document, list[Chunk]]:
+    doc = Document(source=source, text=text, content_hash=source)
+    return doc, [Chunk(f"{source}#0", source, text, 0, len(text), 0, doc.metadata())]
+
+
+def test_a_store_made_before_chunks_knew_their_keyword_row_is_linked_and_replaces_only_its_own(tmp_path):
+    path = tmp_path / "catalog.sqlite"
+    old = sqlite3.connect(path)  # what an older catalog holds: keyword rows found by id only
+    old.executescript("""
+        CREATE TABLE chunks (id TEXT PRIMARY KEY, source TEXT, idx INTEGER, start INTEGER, "end" INTEGER, text TEXT);
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(tokens, id UNINDEXED, tokenize='unicode61');
+        INSERT INTO chunks VALUES ('甲#0', '甲', 0, 0, 4, '职工书屋'), ('乙#0', '乙', 0, 0, 4, '爱心驿站');
+        INSERT INTO chunks_fts (rowid, tokens, id) VALUES (7, '爱心 驿站', '乙#0'), (9, '职工 书屋', '甲#0');
+    """)
+    old.commit()
+    old.close()
+    catalog = Catalog(path)
+    linked = dict(catalog._db.execute("SELECT id, fts_rowid FROM chunks"))
+    assert linked == {"甲#0": 9, "乙#0": 7}
+    catalog.commit_document(*_doc("甲", "职工之家"))
+    ids = {r[0] for r in catalog._db.execute("SELECT id FROM chunks_fts")}
+    tokens = catalog._db.execute("SELECT tokens FROM chunks_fts WHERE id = '甲#0'").fetchone()[0]
+    assert ids == {"甲#0", "乙#0"} and "职工" in tokens and "书屋" not in tokens
+    catalog.remove_document("甲")
+    assert [r[0] for r in catalog._db.execute("SELECT id FROM chunks_fts")] == ["乙#0"]

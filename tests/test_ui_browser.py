@@ -215,8 +215,9 @@ def test_an_uploaded_file_is_answerable_and_its_markup_stays_text(page):
     expect(page.locator("#upload a[href$='notes.xyz']")).to_be_visible()  # both uploaded
     page.locator("#ingest").click()
     report = page.locator("#ingest-report")
-    expect(report).to_contain_text("已导入测试县职工书屋.txt", timeout=FIRST_ANSWER_MS)
-    expect(report).to_contain_text("未导入notes.xyz")
+    # one row per file: 文件名, 结果, 原因, 片段数
+    expect(report.locator("tr", has_text="测试县职工书屋.txt")).to_contain_text("成功", timeout=FIRST_ANSWER_MS)
+    expect(report.locator("tr", has_text="notes.xyz")).to_contain_text("失败")
     expect(page.locator("#documents")).to_contain_text("测试县总工会推进职工书屋建设")
     shot(page, "documents.png")
 
@@ -247,7 +248,7 @@ def test_an_uploaded_pdf_is_cited_with_the_page_of_its_sentence(page, tmp_path):
     page.locator("#upload input[type=file]").set_input_files([str(pdf)])
     expect(page.locator("#upload a[href$='.pdf']")).to_be_visible()
     page.locator("#ingest").click()
-    expect(page.locator("#ingest-report")).to_contain_text("已导入邢台职工之家.pdf", timeout=FIRST_ANSWER_MS)
+    expect(page.locator("#ingest-report tr", has_text="邢台职工之家.pdf")).to_contain_text("成功", timeout=FIRST_ANSWER_MS)
     page.get_by_role("tab", name="问答").click()
     ask(page, "邢台市总工会下达职工之家建设补助资金多少万元？", 1)
     expect(page.locator("#chat .qa-answer").last).to_contain_text("186万元")

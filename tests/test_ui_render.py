@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from assistant import Answer, Citation, Excerpt, Passage
-from assistant import UnsupportedTypeError  # a subclass of InputError, not exported
+from assistant import IngestReport, UnsupportedTypeError
 from ui import render
 from ui.render import Turn
+from ui.upload import results_table_html
 
 DOC = "第一段。\n全市建立新就业形态工会组织54家,吸纳劳动者超8000人。\n最后一段。"
 QUOTE = "全市建立新就业形态工会组织54家,吸纳劳动者超8000人。"
@@ -94,7 +95,7 @@ def test_document_text_is_escaped_everywhere_it_is_shown():
         render.document_view(EVIL, EVIL, EVIL, doc),
         render.streaming_html(EVIL),
         render.error_html(EVIL),
-        render.ingest_report_html([EVIL], [], [UnsupportedTypeError(EVIL, EVIL)]),
+        results_table_html(IngestReport(rejected=[UnsupportedTypeError(EVIL, EVIL)])),
     ]
     for html in pieces:
         assert "<script" not in html and "<img" not in html
@@ -122,7 +123,3 @@ def test_follow_up_shows_how_the_question_was_understood():
     assert "理解为：南昌市总工会建了多少家新就业形态工会？" in panel
 
 
-def test_ingest_report_names_each_rejected_file_with_its_reason():
-    html = render.ingest_report_html(["/up/好.txt"], ["/up/旧.txt"], [UnsupportedTypeError("/up/notes.xyz", "不支持")])
-    assert "导入 1 个，未变化 1 个，失败 1 个" in html
-    assert "notes.xyz</b>：不支持" in html and "好.txt" in html

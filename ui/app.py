@@ -407,7 +407,10 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
                           [conversation, conv_list, replace_next], **private).then(
                 app.suggest, turns, related, **private)
         edit_last.click(app.take_last, turns, [question, turns, chatbot, replace_next], **private)
-        stop.click(app.stopped, turns, [chatbot, question], cancels=answering, **private)
+        # cancel first, then redraw: a redraw in the cancelling event itself can land before the answer's last
+        # streamed piece, leaving a half-written "生成中" bubble (tests/test_ui_conversations_browser.py)
+        stop.click(None, None, None, cancels=answering, **private).then(
+            app.stopped, turns, [chatbot, question], **private)
         for trigger in (new_chat.click, chatbot.clear):
             trigger(app.new_chat, None, [chatbot, turns, sources_panel, feedback_target, feedback_box, conversation,
                                          conv_list, related], **private)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant import NO_DATE, STAT_LABELS, Answer, Citation, Excerpt, InputError, Passage, doc_label, reprints_line
+from assistant import NO_DATE, STAT_LABELS, Answer, Citation, Excerpt, Passage, doc_label, reprints_line
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _BOUNDARY = "\n。！？；"
@@ -260,17 +260,6 @@ def stats_html(stats: dict) -> str:
     # the folder's name only: the server's absolute path is not shown to users
     store = f'<div class="stat-store">资料库：<code>{esc(file_name(str(stats.get("store", ""))))}</code></div>'
     return f'<div class="stats">{cards}</div>{store}'
-
-
-def ingest_report_html(ingested: list[str], unchanged: list[str], rejected: list[InputError]) -> str:
-    """What an upload did, file by file; rejected files are named with the reason."""
-    items = [f'<li class="ok"><span class="tag">已导入</span><b>{esc(file_name(s))}</b></li>' for s in ingested]
-    items += [f'<li class="same"><span class="tag">未变化</span><b>{esc(file_name(s))}</b>（与已导入的内容相同）</li>'
-              for s in unchanged]
-    items += [f'<li class="bad"><span class="tag">未导入</span><b>{esc(file_name(e.path))}</b>：{esc(e.reason)}</li>'
-              for e in rejected]
-    head = f"导入 {len(ingested)} 个，未变化 {len(unchanged)} 个，失败 {len(rejected)} 个"
-    return f'<div class="ingest-report"><div class="ingest-head">{head}</div><ul>{"".join(items)}</ul></div>'
 
 
 DOCUMENT_VIEW_CHARS = 60_000  # a browser stays responsive; a longer document is shown from its start

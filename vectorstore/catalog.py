@@ -363,17 +363,19 @@ class Catalog:
 
     def count_chunks(self) -> int:
         """Chunks of ready documents (kept until the store changes)."""
-        self._drop_stale_stats()
-        if self._ready_chunks is None:
-            self._ready_chunks = self._db.execute(
-                "SELECT COUNT(*) FROM chunks JOIN documents USING (source) WHERE status = 'ready'").fetchone()[0]
-        return self._ready_chunks
+        with self._lock:  # the connection and the statistics are shared by the server's threads
+            self._drop_stale_stats()
+            if self._ready_chunks is None:
+                self._ready_chunks = self._db.execute(
+                    "SELECT COUNT(*) FROM chunks JOIN documents USING (source) WHERE status = 'ready'").fetchone()[0]
+            return self._ready_chunks
 
     def _drop_stale_stats(self) -> None:
-        version = self._db.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._version:
-            self._version = version
-            self._forget_stats()
+        with self._lock:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._version:
+                self._version = version
+                self._forget_stats()
 
     def _forget_stats(self) -> None:
         self._df.clear()
@@ -381,13 +383,13 @@ class Catalog:
 
     def doc_freq(self, token: str) -> int:
         """How many chunks contain the token (kept until the store changes)."""
-        self._drop_stale_stats()
-        if token not in self._df:
-            with self._lock:
+        with self._lock:
+            self._drop_stale_stats()
+            if token not in self._df:
                 self._df[token] = self._db.execute(
                     "SELECT COUNT(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (_phrase(token),)
                 ).fetchone()[0]
-        return self._df[token]
+            return self._df[token]
 
     def idf(self, token: str) -> float:
         """BM25-style inverse document frequency of a token over the chunks."""

@@ -222,20 +222,22 @@ class PostgresCatalog(Catalog):
 
     def doc_freq(self, token: str) -> int:
         """How many keyword rows hold the token as FTS5 counts a phrase (kept until the store changes)."""
-        self._drop_stale_stats()
-        if token not in self._df:
-            parts = fts_parts(token)
-            self._df[token] = self._db.execute(
-                "SELECT COUNT(*) FROM chunks_fts WHERE tsv @@ ?::tsquery", (_tsquery([parts]),)
-            ).fetchone()[0] if parts else 0
-        return self._df[token]
+        with self._lock:  # the statistics are shared by the server's threads
+            self._drop_stale_stats()
+            if token not in self._df:
+                parts = fts_parts(token)
+                self._df[token] = self._db.execute(
+                    "SELECT COUNT(*) FROM chunks_fts WHERE tsv @@ ?::tsquery", (_tsquery([parts]),)
+                ).fetchone()[0] if parts else 0
+            return self._df[token]
 
     def _row_totals(self) -> tuple[int, int]:
-        self._drop_stale_stats()
-        if self._totals is None:
-            n, tokens = self._db.execute("SELECT COUNT(*), coalesce(sum(n_tokens), 0) FROM chunks_fts").fetchone()
-            self._totals = (int(n), int(tokens))
-        return self._totals
+        with self._lock:
+            self._drop_stale_stats()
+            if self._totals is None:
+                n, tokens = self._db.execute("SELECT COUNT(*), coalesce(sum(n_tokens), 0) FROM chunks_fts").fetchone()
+                self._totals = (int(n), int(tokens))
+            return self._totals
 
     def keyword_search(self, query: str, k: int = 20, scope: Scope = Scope()) -> list[tuple[str, float]]:
         """(chunk id, FTS5-style BM25 score, higher is better) for chunks sharing any query token, ranked as

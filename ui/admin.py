@@ -14,6 +14,8 @@ from typing import Protocol
 
 import gradio as gr
 
+from ui import notices as notice
+
 from ui.auth import is_admin
 
 NOT_ADMIN = "只有管理员可以使用这个功能；请用带 admin 角色的账号登录（assistant user add FILE NAME --admin）。"
@@ -49,7 +51,7 @@ class AdminGate:
     def check(self, request: gr.Request | None) -> None:
         """Refuse a handler call from a non-admin (hidden tabs still have reachable event handlers)."""
         if not self.allows(request):
-            raise gr.Error(NOT_ADMIN, print_exception=False)
+            raise notice.error(NOT_ADMIN)
 
     def visibility(self, count: int) -> Callable[[gr.Request], list]:
         """A load handler showing `count` admin components to admins only."""

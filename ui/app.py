@@ -18,6 +18,7 @@ from starlette.middleware import Middleware
 
 from assistant import (DEFAULT_KB, Answer, Assistant, AssistantError, ConfigError, EmptyStoreError, kb_names,
                        open_conversations)
+from ui import notices as notice
 from ui import render
 from ui.admin import AdminGate, Workbench
 from ui.audit import FILE_NAME as AUDIT_FILE
@@ -29,6 +30,7 @@ from ui.eval_tab import build_eval_tab
 from ui.gold_tab import build_gold_editor, feedback_choices
 from ui.hit_test_tab import build_hit_test_tab
 from ui.feedback import FILE_NAME, FeedbackLog, export_feedback, make_record, summary
+from ui.chinese_locale import ChineseLocaleMiddleware
 from ui.login_throttle import AddressThrottleMiddleware, LoginThrottle, throttled_check
 from ui.render import Turn
 from ui.upload import results_table_html, stage_bar
@@ -39,7 +41,7 @@ log = logging.getLogger(__name__)
 def user_error(problem: Exception | str) -> gr.Error:
     """A mistake the user can fix: shown as its Chinese message, logged as one line, no traceback."""
     log.info("user error: %s", problem)
-    return gr.Error(str(problem), print_exception=False)
+    return notice.error(str(problem))
 
 STATIC = Path(__file__).resolve().parent / "static"
 # Uploads and deletions write the store: one at a time, whatever serve_concurrency lets answers do.
@@ -95,7 +97,7 @@ class ChatApp:
         try:
             filters = make_filters(sources, date_from, date_to, kbs)
         except ConfigError as exc:
-            gr.Warning(f"{exc}（见上方筛选范围）")
+            notice.warning(f"{exc}（见上方筛选范围）")
             question = ""
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
@@ -159,7 +161,7 @@ class ChatApp:
         return last.question, rest, chat_messages(rest), last.answer is not None
 
     def stopped(self, turns: list[Turn]) -> tuple:
-        gr.Info("已停止回答。")
+        notice.info("已停止回答。")
         return chat_messages(turns), ""
 
     def rename_conversation(self, conversation: str | None, title: str, request: gr.Request) -> tuple:
@@ -170,7 +172,7 @@ class ChatApp:
     def delete_conversation(self, conversation: str | None, request: gr.Request) -> tuple:
         user = user_of(request)
         self.conversations.delete(user, conversation)
-        gr.Info("对话已删除。")
+        notice.info("对话已删除。")
         return (*self.restore(request), gr.update(visible=False))
 
     def export_conversation(self, conversation: str | None, fmt: str, request: gr.Request) -> str:
@@ -208,7 +210,7 @@ class ChatApp:
         turn_no, rating = target
         self.feedback.append(make_record(turns[turn_no].answer, rating, text, user=_user(request),
                                          history=history(turns[:turn_no])))
-        gr.Info("谢谢！意见已保存。")
+        notice.info("谢谢！意见已保存。")
         return "", gr.update(visible=False)
 
     def feedback_view(self) -> tuple[str, str]:
@@ -259,7 +261,7 @@ class ChatApp:
         removed = self.a.remove(source)
         self.audit.record("delete", user_of(request), file=render.file_name(source), removed=removed)
         note = f"已删除 {render.file_name(source)}" if removed else f"{render.file_name(source)} 已不在资料库中"
-        gr.Info(note)
+        notice.info(note)
         return ("", *self.corpus_views())
 
     def view_document(self, source: str | None) -> str:
@@ -321,17 +323,17 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
                             badge = gr.HTML(elem_id="filter-badge")
                             clear_filters = gr.Button("清除筛选", size="sm", visible=False, scale=0, min_width=90,
                                                       elem_id="clear-filters")
-                        chatbot = gr.Chatbot(elem_id="chat", show_label=False, height="62vh", min_height=420,
+                        chatbot = gr.Chatbot(label="对话", elem_id="chat", show_label=False, height="62vh", min_height=420,
                                              render_markdown=False, buttons=[], placeholder=PLACEHOLDER,
                                              feedback_options=("Like", "Dislike"), autoscroll=True)
                         with gr.Group(visible=False, elem_id="feedback-box") as feedback_box:
                             feedback_note = gr.Markdown(elem_id="feedback-note")
                             with gr.Row():
-                                feedback_text = gr.Textbox(show_label=False, placeholder="例如：数字不对 / 出处不相关",
+                                feedback_text = gr.Textbox(label="反馈原因", show_label=False, placeholder="例如：数字不对 / 出处不相关",
                                                            scale=5, elem_id="feedback-text")
                                 feedback_send = gr.Button("提交意见", scale=1, size="sm")
                         with gr.Row(elem_id="ask-row"):
-                            question = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送",
+                            question = gr.Textbox(label="问题", show_label=False, placeholder="输入问题，按回车发送",
                                                   scale=8, autofocus=True, elem_id="question", lines=1, max_lines=4)
                             send = gr.Button("发送", variant="primary", scale=1, min_width=80, elem_id="send")
                         related = gr.Dataset(components=[question], samples=[], label="你可能还想问", visible=False,
@@ -486,7 +488,10 @@ def launch_app(assistant: Assistant, host: str, port: int,
     throttle = LoginThrottle(s.login_attempts, s.login_window_seconds, s.login_lockout_seconds)
     audit = AuditLog(Path(s.store).expanduser() / AUDIT_FILE)
     guarded = audited_check(throttled_check(auth, throttle), audit) if auth else None
-    app_kwargs = {"middleware": [Middleware(AddressThrottleMiddleware, throttle=throttle)]} if auth else {}
+    middleware = [Middleware(ChineseLocaleMiddleware)]
+    if auth:
+        middleware.append(Middleware(AddressThrottleMiddleware, throttle=throttle))
+    app_kwargs = {"middleware": middleware}
     try:
         # serve_concurrency: answers run side by side (measured in bench/concurrency.py); Gradio's default is 1
         demo.queue(default_concurrency_limit=s.serve_concurrency)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import gradio as gr
 
+from ui import notices as notice
+
 from assistant import CONVERSATION_FORMATS, Answer, ConversationNotFound, ConversationRepository, render_conversation
 from ui.render import Turn
 
@@ -79,9 +81,9 @@ class ConversationsPanel:
 
     def rename(self, user: str, conversation: str | None, title: str) -> None:
         if not conversation:
-            raise gr.Error("请先选择要改名的对话。", print_exception=False)
+            raise notice.error("请先选择要改名的对话。")
         if not (title or "").strip():
-            raise gr.Error("请输入新的对话名称。", print_exception=False)
+            raise notice.error("请输入新的对话名称。")
         self.repo.rename(user, conversation, title)
 
     def delete(self, user: str, conversation: str | None) -> None:
@@ -93,9 +95,9 @@ class ConversationsPanel:
 
     def export(self, user: str, conversation: str | None, fmt: str) -> str:
         if not conversation:
-            raise gr.Error("这个对话还没有内容，先提一个问题吧。", print_exception=False)
+            raise notice.error("这个对话还没有内容，先提一个问题吧。")
         if fmt not in CONVERSATION_FORMATS:
-            raise gr.Error(f"未知格式：{fmt}", print_exception=False)
+            raise notice.error(f"未知格式：{fmt}")
         info = self.repo.get(user, conversation)
         data = render_conversation(info, self.repo.turns(user, conversation), fmt)
         safe = "".join(ch for ch in info.title if ch.isalnum()) or "对话"

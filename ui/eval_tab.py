@@ -11,6 +11,8 @@ from typing import Callable
 
 import gradio as gr
 
+from ui import notices as notice
+
 from assistant import Assistant, AssistantError
 from ui.admin import AdminGate, Workbench
 
@@ -54,7 +56,7 @@ def build_eval_tab(get_assistant: Callable[[], Assistant], workbench: Workbench,
     def start(gold_value: str | None, target_value: str, request: gr.Request, progress=gr.Progress()) -> tuple:
         gate.check(request)
         if not gold_value:
-            raise gr.Error("请先选择一个标准答案集。", print_exception=False)
+            raise notice.error("请先选择一个标准答案集。")
         progress(0, desc="正在评测")
 
         def step(done: int, total: int) -> None:
@@ -64,7 +66,7 @@ def build_eval_tab(get_assistant: Callable[[], Assistant], workbench: Workbench,
             outcome = workbench.run(gold_value, target_value, get_assistant(), step)
         except AssistantError as exc:
             log.info("eval from the UI failed: %s", exc)
-            raise gr.Error(str(exc), print_exception=False) from exc
+            raise notice.error(str(exc)) from exc
         return summary_html(outcome.summary, outcome.passed, outcome.cases), str(outcome.html), report_frame(outcome.html)
 
     refresh.click(refreshed, None, gold, api_visibility="private")

@@ -12,6 +12,8 @@ from typing import Callable
 
 import gradio as gr
 
+from ui import notices as notice
+
 from assistant import AssistantError
 from ui.admin import AdminGate, Workbench
 
@@ -69,7 +71,7 @@ def build_gold_editor(read_records: Callable[[], list[dict]], store: Callable[[]
         gate.check(request)
         record = next((r for r in reversed(read_records()) if r.get("answer_id") == answer_id), None)
         if record is None:
-            raise gr.Error("请先选择一条反馈。", print_exception=False)
+            raise notice.error("请先选择一条反馈。")
         d = workbench.draft(record)
         turns = json.dumps(d.get("history", []), ensure_ascii=False) if d.get("history") else ""
         return (answer_html(record), d["id"], d["type"], d["question"], d["facts_text"], "\n".join(d.get("sources", [])),

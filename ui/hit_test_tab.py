@@ -95,7 +95,7 @@ def run_hit_test(assistant: Assistant, question: str) -> str:
 def build_hit_test_tab(get_assistant: Callable[[], Assistant], gate: AdminGate) -> None:
     """The tab's contents, created inside the caller's open `gr.Tab`."""
     with gr.Row(elem_id="hit-row"):
-        question = gr.Textbox(show_label=False, placeholder="输入要诊断的问题，按回车或点「诊断」", scale=8,
+        question = gr.Textbox(label="要诊断的问题", show_label=False, placeholder="输入要诊断的问题，按回车或点「诊断」", scale=8,
                               elem_id="hit-question")
         go = gr.Button("诊断", variant="primary", scale=1, min_width=80, elem_id="hit-go")
     result = gr.HTML(PLACEHOLDER, elem_id="hit-result")

@@ -425,8 +425,11 @@ def build_app(assistant: Assistant, feedback: FeedbackLog | None = None, workben
                              **private)
         filter_inputs = [f_sources, f_from, f_to, f_kbs]
         for widget in filter_inputs:
-            widget.change(filter_badge, filter_inputs, [badge, clear_filters], **private)
-        clear_filters.click(lambda: ([], None, None, []), None, filter_inputs, **private)
+            # one at a time, in order: clearing changes four widgets, and the last badge drawn must be the cleared one
+            widget.change(filter_badge, filter_inputs, [badge, clear_filters], concurrency_limit=1,
+                          concurrency_id="filter-badge", **private)
+        clear_filters.click(lambda: ([], None, None, [], "", gr.update(visible=False)), None,
+                            [*filter_inputs, badge, clear_filters], **private)
         chatbot.like(app.rate, turns, [feedback_target, feedback_box, feedback_note], **private)
         for trigger in (feedback_text.submit, feedback_send.click):
             trigger(app.comment, [feedback_target, feedback_text, turns], [feedback_text, feedback_box], **private)

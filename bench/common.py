@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import resource
 import time
+from pathlib import Path
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -29,7 +30,14 @@ def load_average() -> str:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory (Linux reports ru_maxrss in KiB)."""
+    """This process's own peak resident memory: /proc's VmHWM restarts at exec, while ru_maxrss (KiB) of a
+    child starts from the memory of the parent it was forked from."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -178,18 +178,6 @@ def du_mb(path: Path, skip: str = "") -> float:
 
 
 # -- the child processes ---------------------------------------------------------------------------------
-def own_peak_mb() -> float:
-    """This process's own peak RSS: /proc's VmHWM restarts at exec, while ru_maxrss (bench.common.peak_rss_mb)
-    of a child starts from the RSS of the parent it was forked from."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return peak_rss_mb()
-
-
 def child_ingest(store: Path, corpus: Path) -> dict:
     a = Assistant(store=store)
     t = time.perf_counter()
@@ -198,7 +186,7 @@ def child_ingest(store: Path, corpus: Path) -> dict:
     stats = a.stats()
     return {"ingest_s": seconds, "chunks": report.chunks, "embedded": report.embedded,
             "ingested": len(report.ingested), "rejected": len(report.rejected), "copies": stats.get("copies", 0),
-            "documents": stats["documents"], "store_chunks": stats["chunks"], "peak_rss_mb": own_peak_mb()}
+            "documents": stats["documents"], "store_chunks": stats["chunks"], "peak_rss_mb": peak_rss_mb()}
 
 
 def _correct(case: dict, answer) -> bool:
@@ -231,7 +219,7 @@ def child_query(store: Path, questions: Path, profile: bool) -> dict:
     out = {"cold_start_s": cold, "cold_in_process_s": in_process, "first_refused": first.refused,
            "questions": len(cases), "k": k, "ask_ms": ask_ms, "retrieve_ms": retrieve_ms,
            "known_correct": right["known"], "synthetic_correct": right["synthetic"],
-           "passages_embedded_while_asking": passage_misses, "peak_rss_mb": own_peak_mb()}
+           "passages_embedded_while_asking": passage_misses, "peak_rss_mb": peak_rss_mb()}
     if profile:
         p = Assistant(store=store)
         p.ask(WARM_QUESTION)
@@ -280,7 +268,7 @@ def child_langchain(store: Path, questions: Path, lc_dir: Path) -> dict:
         db.similarity_search_by_vector(vec, k=k)
         by_vector_ms.append((time.perf_counter() - t) * 1000)
     return {"chunks": len(texts), "add_s": add_s, "search_ms": search_ms, "by_vector_ms": by_vector_ms,
-            "store_mb": du_mb(lc_dir), "peak_rss_mb": own_peak_mb()}
+            "store_mb": du_mb(lc_dir), "peak_rss_mb": peak_rss_mb()}
 
 
 def run_child(mode: str, *args: str) -> dict:

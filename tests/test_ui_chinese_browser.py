@@ -11,7 +11,7 @@ pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
 
 # browser and server are the chat tests' fixtures (one server on a copy of the sample store)
-from tests.test_ui_browser import browser, server, store  # noqa: E402,F401
+from tests.test_ui_browser import browser, server, shot, store  # noqa: E402,F401
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
@@ -43,9 +43,14 @@ def test_inputs_have_chinese_accessible_names(english_page):
     expect(page.get_by_role("button", name="发送")).to_be_visible()
 
 
-def test_an_error_toast_is_chinese(english_page):
+def test_a_mistake_is_one_chinese_toast_without_red_overlays(english_page):
     page = english_page
     page.get_by_role("tab", name="文档").click()
     page.locator("#ingest").click()  # nothing chosen
     toast = page.locator(".toast-body").first
     expect(toast).to_contain_text("请先选择要上传的文件")
+    title = page.locator(".toast-title.warning").first
+    assert title.evaluate("el => getComputedStyle(el, '::before').content") == '"请注意"'
+    assert title.evaluate("el => getComputedStyle(el).fontSize") == "0px"  # Gradio's English "Warning" is not shown
+    expect(page.get_by_text("错误", exact=True)).to_have_count(0)  # no red overlay on the tab's components
+    shot(page, "toast-chinese.png")

@@ -43,6 +43,15 @@ def user_error(problem: Exception | str) -> gr.Error:
     log.info("user error: %s", problem)
     return notice.error(str(problem))
 
+def mistake(message: str, outputs: int) -> tuple:
+    """A mistake on the 文档 tab: said once in a toast, every output left as it was (a raised error would
+    put a red 错误 overlay on each of them)."""
+    notice.warning(message)
+    return (gr.skip(),) * outputs
+
+
+INGEST_OUTPUTS, REMOVE_OUTPUTS = 9, 8  # the report / document view, the upload box, and the corpus views
+
 STATIC = Path(__file__).resolve().parent / "static"
 # Uploads and deletions write the store: one at a time, whatever serve_concurrency lets answers do.
 WRITES = {"concurrency_limit": 1, "concurrency_id": "store-writes"}
@@ -238,18 +247,19 @@ class ChatApp:
         """Copy uploads under the store (their source paths must outlive Gradio's temp files) and ingest them."""
         self.gate.check(request)  # staff may ask, not change the store: the hidden controls' events still exist
         if not files:
-            raise user_error("请先选择要上传的文件。")
+            return mistake("请先选择要上传的文件。", INGEST_OUTPUTS)
         total, limit = sum(Path(f).stat().st_size for f in files), self.a.settings.max_upload_mb
         if total > limit * 2**20:
-            raise user_error(f"这次上传共 {total / 2**20:.1f} MB，超过单次上限 {limit} MB（设置项 max_upload_mb）；"
-                             "请分几次上传。")
+            return mistake(f"这次上传共 {total / 2**20:.1f} MB，超过单次上限 {limit} MB（设置项 max_upload_mb）；"
+                           "请分几次上传。", INGEST_OUTPUTS)
         self.uploads.mkdir(parents=True, exist_ok=True)
         paths = [shutil.copy(f, self.uploads / Path(f).name) for f in files]
 
         try:  # the bar names each stage: 读取/清洗/向量化/写入 (ui/upload.py)
             report = self.a.ingest(paths, kb=(kb or "").strip() or None, on_stage=stage_bar(progress))
         except AssistantError as exc:
-            raise user_error(exc) from exc
+            log.info("upload refused: %s", exc)
+            return mistake(str(exc), INGEST_OUTPUTS)
         self.audit.record("upload", user_of(request), files=[Path(p).name for p in paths],
                           ingested=len(report.ingested), rejected=len(report.rejected))
         return (results_table_html(report), None, *self.corpus_views())  # per file: 成功/跳过/失败, 原因, 片段数
@@ -257,7 +267,7 @@ class ChatApp:
     def remove(self, source: str | None, request: gr.Request = None) -> tuple:
         self.gate.check(request)
         if not source:
-            raise user_error("请先选择要删除的文档。")
+            return mistake("请先选择要删除的文档。", REMOVE_OUTPUTS)
         removed = self.a.remove(source)
         self.audit.record("delete", user_of(request), file=render.file_name(source), removed=removed)
         note = f"已删除 {render.file_name(source)}" if removed else f"{render.file_name(source)} 已不在资料库中"

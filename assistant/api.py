@@ -31,7 +31,7 @@ from assistant.retrieval.rerank import RERANKERS
 from assistant.sync import SyncReport, plan_sync
 from core.documents import DEFAULT_KB, kb_names, page_at
 from core.errors import ConfigError, EmptyStoreError
-from core.text import clean_input
+from core.text import clean_input, normalize_query
 from vectorstore.catalog import DocumentRow
 from vectorstore.doctor import Problem, check_store
 from vectorstore.store import VectorStore
@@ -234,7 +234,9 @@ class Assistant:
     def retrieve(self, question: str, k: int = 10, history: list[dict] | None = None,
                  filters: Filters | None = None) -> list[Passage]:
         filters = self._scoped(filters)
-        q = analyse(resolve(question, history))
+        resolved = resolve(question, history)
+        self._hybrid().embed_soon(normalize_query(resolved))  # embedded while the question is analysed
+        q = analyse(resolved)
         return self._hybrid().passages(q.search, k=k, filters=filters, dense_query=q.normalized)
 
     def ask(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
@@ -259,6 +261,7 @@ class Assistant:
             return
         filters = self._scoped(filters)
         resolved = resolve(question, history)
+        self._hybrid().embed_soon(normalize_query(resolved))  # embedded while the question is analysed
         q = analyse(resolved)
         library = StoreLibrary(self._hybrid(), self._articles, filters)
         passages = library.passages(q.search, dense_query=q.normalized)

@@ -22,7 +22,7 @@ from assistant.answering.harvest import sentence_spans
 from assistant.copies import CopyPlan, demote_all, plan_copies, repoint_all, stored_document
 from core.documents import DEFAULT_KB, PAGE_BREAK, Chunk, Document, RawDocument
 from core.fingerprint import fingerprint
-from vectorstore.store import VectorStore
+from vectorstore.store import DocumentWrite, VectorStore
 
 log = logging.getLogger(__name__)
 
@@ -248,15 +248,10 @@ def store_documents(docs: list[tuple[Document, list[Chunk]]], candidates: dict[s
     for source in plan.promote:
         doc = stored_document(store, source)
         index.append((doc, chunk_document(doc), store.catalog.furniture_of(source)))
-    copies = [doc for doc, _ in docs if plan.copy_of(doc.source)]
-    embed_and_store(index, store, report, emit, extra_writes=len(copies))
-    for i, doc in enumerate(copies):
-        emit(IngestProgress(WRITE, len(index) + i, len(index) + len(copies), Path(doc.source).name))
-        store.add_document(doc, [], np.zeros((0, 0), np.float32), candidates[doc.source], plan.copy_of(doc.source))
-        report.copies.append((doc.source, plan.copy_of(doc.source)))
-        report.chunks_by_source[doc.source] = 0
-    if index or copies:
-        emit(IngestProgress(WRITE, len(index) + len(copies), len(index) + len(copies)))
+    copies = tuple(DocumentWrite(doc, [], np.zeros((0, 0), np.float32), candidates[doc.source],
+                                 plan.copy_of(doc.source)) for doc, _ in docs if plan.copy_of(doc.source))
+    embed_and_store(index, store, report, emit, copies)
+    report.copies.extend((w.doc.source, w.copy_of) for w in copies)
     repoint_all(store, plan)
     report.ingested.extend(doc.source for doc, _ in docs)
     return plan
@@ -283,37 +278,47 @@ def embedding_texts(paths: list[str], store: VectorStore, limits: InputLimits = 
 
 def embed_and_store(docs: list[tuple[Document, list[Chunk], frozenset[str]]], store: VectorStore,
                     report: IngestReport, emit: Callable[[IngestProgress], None] = _silent,
-                    extra_writes: int = 0) -> None:
-    """Embed the documents' chunks and answerable sentences in one batch, then write document by document
-    (each with its furniture lines)."""
+                    copies: tuple[DocumentWrite, ...] = ()) -> None:
+    """Embed the documents' chunks and answerable sentences in one batch, then write them (each with its
+    furniture lines) and the republished copies, in batches (VectorStore.add_documents)."""
     # The answerable sentences are embedded too (kept in the embedding cache): answering compares them with
     # the question by meaning, so paraphrases are found.
-    if not docs:
-        return
-    texts = [t for doc, chunks, _ in docs for t in chunk_embedding_texts(chunks)]
-    sentences = [t for doc, _, _ in docs for t in sentence_embedding_texts(doc)]
-    total, done = len(texts) + len(sentences), 0
+    writes = []
+    if docs:
+        texts = [t for doc, chunks, _ in docs for t in chunk_embedding_texts(chunks)]
+        sentences = [t for doc, _, _ in docs for t in sentence_embedding_texts(doc)]
+        total, done = len(texts) + len(sentences), 0
 
-    def tick(n: int) -> None:
-        nonlocal done
-        done += n
-        emit(IngestProgress(EMBED, done, total))
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            emit(IngestProgress(EMBED, done, total))
 
-    emit(IngestProgress(EMBED, 0, total))
+        emit(IngestProgress(EMBED, 0, total))
+        misses, seconds = store.embedder.misses, store.embedder.embed_seconds
+        vectors = store.embedder.embed_passages(texts + sentences, on_batch=tick)[: len(texts)]
+        report.embedded = store.embedder.misses - misses
+        report.embed_seconds = store.embedder.embed_seconds - seconds
+        # Cached chunks never hit the embedder; report them done so the bar reaches its end.
+        emit(IngestProgress(EMBED, total, total))
+        offset = 0
+        for doc, chunks, furniture in docs:
+            writes.append(DocumentWrite(doc, chunks, vectors[offset: offset + len(chunks)], furniture))
+            offset += len(chunks)
+    writes += list(copies)
+    written = 0
 
-    misses, seconds = store.embedder.misses, store.embedder.embed_seconds
-    vectors = store.embedder.embed_passages(texts + sentences, on_batch=tick)[: len(texts)]
-    # Cached chunks never hit the embedder; report them done so the bar reaches its end.
-    emit(IngestProgress(EMBED, total, total))
-    offset = 0
-    for i, (doc, chunks, furniture) in enumerate(docs):
-        emit(IngestProgress(WRITE, i, len(docs) + extra_writes, Path(doc.source).name))
-        store.add_document(doc, chunks, vectors[offset: offset + len(chunks)], furniture=furniture)
-        offset += len(chunks)
-        report.chunks += len(chunks)
-        report.chunks_by_source[doc.source] = len(chunks)
-    report.embedded = store.embedder.misses - misses
-    report.embed_seconds = store.embedder.embed_seconds - seconds
+    def wrote(doc: Document) -> None:
+        nonlocal written
+        written += 1
+        emit(IngestProgress(WRITE, written, len(writes), Path(doc.source).name))
+
+    if writes:
+        emit(IngestProgress(WRITE, 0, len(writes), Path(writes[0].doc.source).name))
+    store.add_documents(writes, on_written=wrote)
+    for w in writes:
+        report.chunks += len(w.chunks)
+        report.chunks_by_source[w.doc.source] = len(w.chunks)
 
 
 def pipeline_fingerprint() -> str:

@@ -29,9 +29,9 @@ def test_doctor_finds_and_repairs_each_kind_of_damage(warm_store):
     store = a.store
     # a kill during remove: marked, vectors gone, rows still there
     store.catalog.mark_removing(killed)
-    store.collection.delete(ids=sorted(store._chroma_ids(killed)))
+    store.collection.delete(ids=sorted(store._chroma_ids([killed])))
     # lost vectors of a ready document, a stray vector, lost keyword rows
-    lost = sorted(store._chroma_ids(damaged))[:2]
+    lost = sorted(store._chroma_ids([damaged]))[:2]
     store.collection.delete(ids=lost)
     store.collection.upsert(ids=["stray"], embeddings=[[0.1] * 384], documents=["x"], metadatas=[{"source": "/gone.txt"}])
     store.catalog._db.execute("DELETE FROM chunks_fts WHERE id = ?", (lost[0],))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from core.documents import Chunk, Document
 from core.text import tokenize
-from vectorstore.catalog import Catalog
+from vectorstore.catalog import Catalog, _phrase
 from vectorstore.keyword_ranking import QueryTerm, fts_parts, fts_stream, query_terms, top_k
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +47,7 @@ def test_rows_only_common_terms_match_are_not_read_once_the_top_k_is_certain():
 
 def test_keyword_search_ranks_exactly_as_fts5_bm25_on_the_sample(sample_store):
     catalog = Catalog(sample_store / "catalog.sqlite")
+    assert catalog._split_rows  # a store made today: rows are FTS5 token streams, split on spaces
     rows = catalog._keyword_totals()[0]
     questions = [json.loads(line)["question"] for line in (ROOT / "evals" / "gold.jsonl").read_text().splitlines()
                  if line.strip()]
@@ -55,7 +56,9 @@ def test_keyword_search_ranks_exactly_as_fts5_bm25_on_the_sample(sample_store):
         terms = query_terms(tokenize(q), catalog.doc_freq, rows)
         if terms:
             ours = catalog.keyword_search(q, 60)
-            theirs = catalog._fts5_search(terms, 60, "", [])
+            theirs = [(cid, float(score)) for cid, score in catalog._db.execute(
+                "SELECT id, -bm25(chunks_fts) AS score FROM chunks_fts WHERE chunks_fts MATCH ? "
+                "ORDER BY score DESC LIMIT 60", (" OR ".join(_phrase(t.token) for t in terms),))]
             assert [c for c, _ in ours] == [c for c, _ in theirs], q
             assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(ours, theirs)), q
 
@@ -79,9 +82,24 @@ def test_a_store_made_before_chunks_knew_their_keyword_row_is_linked_and_replace
     catalog = Catalog(path)
     linked = dict(catalog._db.execute("SELECT id, fts_rowid FROM chunks"))
     assert linked == {"甲#0": 9, "乙#0": 7}
+    assert not catalog._split_rows  # its rows are jieba tokens as they came: read with FTS5's tokenizer rules
+    assert [cid for cid, _ in catalog.keyword_search("爱心驿站", 5)] == ["乙#0"]
     catalog.commit_document(*_doc("甲", "职工之家"))
     ids = {r[0] for r in catalog._db.execute("SELECT id FROM chunks_fts")}
     tokens = catalog._db.execute("SELECT tokens FROM chunks_fts WHERE id = '甲#0'").fetchone()[0]
     assert ids == {"甲#0", "乙#0"} and "职工" in tokens and "书屋" not in tokens
     catalog.remove_document("甲")
     assert [r[0] for r in catalog._db.execute("SELECT id FROM chunks_fts")] == ["乙#0"]
+
+
+def test_chunks_of_a_document_being_rewritten_or_removed_are_not_found(tmp_path):
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    for source in ("甲", "乙", "丙"):
+        catalog.commit_document(*_doc(source, f"{source}市总工会建设职工之家"))
+    catalog.mark_pending([_doc("乙", "")[0]])
+    catalog.mark_removing("丙")
+    for question in ("职工之家", "甲市总工会", "乙市总工会"):  # rare terms (MaxScore) and common ones (FTS5)
+        assert {cid for cid, _ in catalog.keyword_search(question, 10)} <= {"甲#0"}, question
+    assert set(catalog.chunks(["甲#0", "乙#0", "丙#0"])) == {"甲#0"}
+    catalog.commit_document(*_doc("乙", "乙市总工会建设职工之家"))
+    assert "乙#0" in {cid for cid, _ in catalog.keyword_search("乙市总工会", 10)}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -61,19 +62,22 @@ def query_terms(tokens: Iterable[str], doc_freq: Callable[[str], int], rows: int
     return out
 
 
-def _occurrences(stream: list[str], parts: tuple[str, ...]) -> int:
+def _occurrences(stream: list[str], counts: Counter, parts: tuple[str, ...]) -> int:
     m = len(parts)
     if m == 1:
-        return stream.count(parts[0])
+        return counts[parts[0]]
+    if any(p not in counts for p in parts):
+        return 0
     return sum(1 for i in range(len(stream) - m + 1) if tuple(stream[i : i + m]) == parts)
 
 
 def bm25(stream: list[str], terms: list[QueryTerm], avgdl: float) -> float:
     """FTS5's bm25() of one row (higher is better), summed in the query's phrase order as FTS5 sums it."""
     norm = K1 * (1 - B + B * len(stream) / avgdl)
+    counts = Counter(stream)  # one pass, then a look-up per term
     score = 0.0
     for term in terms:
-        freq = _occurrences(stream, term.parts)
+        freq = _occurrences(stream, counts, term.parts)
         score += term.idf * (freq * (K1 + 1.0)) / (freq + norm)
     return score
 

@@ -6,7 +6,9 @@ import contextlib
 import logging
 import threading
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -21,6 +23,36 @@ from vectorstore.scope import VECTOR_METADATA_VERSION, Scope, vector_fields
 from vectorstore.embedders import DEFAULT_EMBEDDER, CachedEmbedder, EmbeddingCache, create_embedder
 
 log = logging.getLogger(__name__)
+
+
+# Chunks per Chroma upsert: one upsert costs ~30-80 ms however small, so documents are written in batches;
+# 1000 is where the per-chunk cost stopped falling in bench/scale.py (2026-12-03) and well under Chroma's
+# own max batch size (5461 for the embedded client).
+WRITE_BATCH_CHUNKS = 1000
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """One document to write: its chunks and their vectors, its furniture lines and, for a republished copy
+    (stored without chunks), the canonical document it copies."""
+    doc: Document
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    furniture: frozenset[str] = frozenset()
+    copy_of: str = ""
+
+
+def _batches(writes: list[DocumentWrite], size: int) -> Iterator[list[DocumentWrite]]:
+    """Consecutive runs of whole documents of about `size` chunks each (a longer document is a run alone)."""
+    batch, n = [], 0
+    for w in writes:
+        if batch and n + len(w.chunks) > size:
+            yield batch
+            batch, n = [], 0
+        batch.append(w)
+        n += len(w.chunks)
+    if batch:
+        yield batch
 
 
 def _where(location: str) -> str:
@@ -123,16 +155,21 @@ class VectorStore:
         return (row is not None and row.status == "ready" and row.content_hash == content_hash
                 and (kb is None or row.kb == kb))
 
-    def add_document(self, doc: Document, chunks: list[Chunk], vectors: np.ndarray,
-                     furniture: frozenset[str] = frozenset(), copy_of: str = "") -> None:
-        """Write the chunks' vectors, then commit the catalog: the commit is the point of no return.
-        copy_of: a republished copy of that document, stored in the catalog only (no chunks)."""
-        self.catalog.mark_pending(doc)
-        stale = self._chroma_ids(doc.source) - {c.id for c in chunks}
-        if stale:
-            self.collection.delete(ids=sorted(stale))
-        self.write_vectors(chunks, vectors)
-        self.catalog.commit_document(doc, chunks, furniture, copy_of)
+    def add_documents(self, writes: list[DocumentWrite], on_written: Callable[[Document], None] | None = None) -> None:
+        """Write documents batch by batch: mark the batch pending, upsert its vectors in one call, then commit
+        each document in the catalog (the commit is its point of no return, so a kill leaves only pending
+        documents, which the next ingest redoes). on_written(doc) after each commit."""
+        for batch in _batches(writes, WRITE_BATCH_CHUNKS):
+            self.catalog.mark_pending([w.doc for w in batch])
+            kept = {c.id for w in batch for c in w.chunks}
+            stale = self._chroma_ids([w.doc.source for w in batch]) - kept
+            if stale:
+                self.collection.delete(ids=sorted(stale))
+            self.write_vectors([c for w in batch for c in w.chunks], [v for w in batch for v in w.vectors])
+            for w in batch:
+                self.catalog.commit_document(w.doc, w.chunks, w.furniture, w.copy_of)
+                if on_written:
+                    on_written(w.doc)
 
     def demote(self, source: str, canonical: str) -> None:
         """A served document becomes a copy of `canonical`: the catalog commit stops serving it, then its
@@ -141,15 +178,15 @@ class VectorStore:
         if ids:
             self.collection.delete(ids=sorted(ids))
 
-    def write_vectors(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Upsert the chunks' vectors with their text and metadata (ids are content hashes: idempotent)."""
-        if chunks:
-            self.collection.upsert(
-                ids=[c.id for c in chunks],
-                embeddings=[v.tolist() for v in vectors],
-                documents=[c.text for c in chunks],
-                metadatas=[_vector_metadata(c) for c in chunks],
-            )
+    def write_vectors(self, chunks: list[Chunk], vectors: Sequence[np.ndarray]) -> None:
+        """Upsert the chunks' vectors with their metadata (ids are content hashes: idempotent). The text stays
+        in the catalog only: Chroma would index every document for a full-text search nothing here asks,
+        which was half the cost of a write (bench/scale.py)."""
+        for at in range(0, len(chunks), WRITE_BATCH_CHUNKS):
+            part = chunks[at: at + WRITE_BATCH_CHUNKS]
+            self.collection.upsert(ids=[c.id for c in part],
+                                   embeddings=[np.asarray(v).tolist() for v in vectors[at: at + len(part)]],
+                                   metadatas=[_vector_metadata(c) for c in part])
 
     @property
     def metadata_current(self) -> bool:
@@ -177,21 +214,19 @@ class VectorStore:
             return False
         with self.writing():
             self.catalog.mark_removing(source)
-            ids = self._chroma_ids(source)
+            ids = self._chroma_ids([source])
             if ids:
                 self.collection.delete(ids=sorted(ids))
             self.catalog.remove_document(source)
         return True
 
-    def _chroma_ids(self, source: str) -> set[str]:
-        return set(self.collection.get(where={"source": source}, include=[])["ids"])
+    def _chroma_ids(self, sources: list[str]) -> set[str]:
+        """Ids of the vectors Chroma holds for these documents (orphans of an interrupted write included)."""
+        return set(self.collection.get(where={"source": {"$in": sources}}, include=[])["ids"])
 
     # -- reading --
     def dense_search(self, query: str, k: int = 20, scope: Scope = Scope()) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the nearest chunks of ready documents within the scope."""
-        n = self.collection.count()
-        if n == 0:
-            return []
         where = scope.chroma_where()
         if where and not self.metadata_current:  # vectors without scope fields: name the documents instead
             sources = self.catalog.scoped_sources(scope)
@@ -200,7 +235,7 @@ class VectorStore:
             where = {"source": {"$in": sources}}
         res = self.collection.query(
             query_embeddings=[self.embedder.embed_query(query).tolist()],
-            n_results=min(k, n), where=where, include=["distances"],
+            n_results=k, where=where, include=["distances"],  # Chroma returns fewer when it holds fewer
         )
         ready = self.catalog.chunks(res["ids"][0])
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0]) if cid in ready]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -22,6 +25,15 @@ log = logging.getLogger(__name__)
 
 RRF_K = 60
 CANDIDATES = 30
+# One embedding per core at a time: more would only share the cores (serve runs several questions at once).
+QUERY_EMBEDDING = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="query-embedding")
+_IN_FLIGHT: dict[tuple[int, str], Future] = {}  # (embedder, text) → its embedding, while it runs
+_IN_FLIGHT_LOCK = threading.RLock()  # re-entered when a finished embedding's callback runs at once
+
+
+def _forget(key: tuple[int, str]) -> None:
+    with _IN_FLIGHT_LOCK:
+        _IN_FLIGHT.pop(key, None)
 
 
 def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
@@ -59,9 +71,11 @@ class HybridRetriever(BaseRetriever):
         filters = filters or self.filters
         scope = self.store.scope(filters.sources, filters.kbs, filters.date_from, filters.date_to)
         rankings, channels = [], {}
+        embedding = self.embed_soon(dense_query) if self.mode in ("hybrid", "dense") else None
         if self.mode in ("hybrid", "bm25"):
             channels["bm25"] = self.store.keyword_search(query, CANDIDATES, scope)
-        if self.mode in ("hybrid", "dense"):
+        if embedding:
+            embedding.result()
             channels["dense"] = self.store.dense_search(dense_query, CANDIDATES, scope)
         for hits in channels.values():
             rankings.append([cid for cid, _ in hits])
@@ -71,6 +85,19 @@ class HybridRetriever(BaseRetriever):
         if self.mode == "hybrid":
             passages = self._rerank(query, passages)
         return passages[:k]
+
+    def embed_soon(self, dense_query: str) -> Future:
+        """Start embedding the dense query on a worker thread and go on: the embedding is most of a question's
+        time and the model's C code releases the GIL, so analysing the question and the keyword search run
+        beside it. passages() waits for the same embedding, then finds it in the embedder's query memory."""
+        embedder, text = self.store.embedder, normalize_query(dense_query)
+        key = (id(embedder), text)
+        with _IN_FLIGHT_LOCK:
+            running = _IN_FLIGHT.get(key)
+            if running is None:
+                running = _IN_FLIGHT[key] = QUERY_EMBEDDING.submit(embedder.embed_query, text)
+                running.add_done_callback(lambda _: _forget(key))
+            return running
 
     def with_best_document(self, passages: list[Passage]) -> list[Passage]:
         """The passages, then the rest of the best passage's document (of a long one, the text around it):

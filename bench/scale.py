@@ -199,14 +199,17 @@ def child_query(store: Path, questions: Path, profile: bool) -> dict:
     first = a.ask(WARM_QUESTION)
     cold = time.time() - float(os.environ["SCALE_T0"])
     in_process = time.time() - started_at
-    ask_ms, right = [], {"known": [0, 0], "synthetic": [0, 0]}
+    ask_ms, right, known_wrong = [], {"known": [0, 0], "synthetic": [0, 0]}, []
     misses = a.store.embedder.misses
     for c in cases:
         t = time.perf_counter()
         ans = a.ask(c["question"])
         ask_ms.append((time.perf_counter() - t) * 1000)
-        right[c["kind"]][0] += _correct(c, ans)
+        ok = _correct(c, ans)
+        right[c["kind"]][0] += ok
         right[c["kind"]][1] += 1
+        if c["kind"] == "known" and not ok:
+            known_wrong.append(c["id"])
     passage_misses = a.store.embedder.misses - misses
     b = Assistant(store=store)  # its own query memory: the questions are embedded again, as a new question is
     k = b.settings.top_k
@@ -218,7 +221,7 @@ def child_query(store: Path, questions: Path, profile: bool) -> dict:
         retrieve_ms.append((time.perf_counter() - t) * 1000)
     out = {"cold_start_s": cold, "cold_in_process_s": in_process, "first_refused": first.refused,
            "questions": len(cases), "k": k, "ask_ms": ask_ms, "retrieve_ms": retrieve_ms,
-           "known_correct": right["known"], "synthetic_correct": right["synthetic"],
+           "known_correct": right["known"], "known_wrong": known_wrong, "synthetic_correct": right["synthetic"],
            "passages_embedded_while_asking": passage_misses, "peak_rss_mb": peak_rss_mb()}
     if profile:
         p = Assistant(store=store)
@@ -357,7 +360,8 @@ def run_size(size: int, builder: Builder, base_files: list[Path], base_chunks: i
         "retrieve_p50_ms": ms(query["retrieve_ms"], 50), "retrieve_p95_ms": ms(query["retrieve_ms"], 95),
         "retrieve_p99_ms": ms(query["retrieve_ms"], 99),
         "ask_p50_ms": ms(query["ask_ms"], 50), "ask_p95_ms": ms(query["ask_ms"], 95), "ask_p99_ms": ms(query["ask_ms"], 99),
-        "known_correct": query["known_correct"], "synthetic_correct": query["synthetic_correct"],
+        "known_correct": query["known_correct"], "known_wrong": query["known_wrong"],
+        "synthetic_correct": query["synthetic_correct"],
         "passages_embedded_while_asking": query["passages_embedded_while_asking"],
         "query_peak_rss_mb": round(query["peak_rss_mb"]),
         "langchain_add_s": round(lc["add_s"], 2), "langchain_store_mb": round(lc["store_mb"], 1),

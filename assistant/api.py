@@ -237,7 +237,7 @@ class Assistant:
         resolved = resolve(question, history)
         self._hybrid().embed_soon(normalize_query(resolved))  # embedded while the question is analysed
         q = analyse(resolved)
-        return self._hybrid().passages(q.search, k=k, filters=filters, dense_query=q.normalized)
+        return self._hybrid().passages(q.search, k=k, filters=filters, dense_query=q.normalized, names=q.entities)
 
     def ask(self, question: str, history: list[dict] | None = None, filters: Filters | None = None,
             id: str | None = None) -> Answer:
@@ -264,7 +264,7 @@ class Assistant:
         self._hybrid().embed_soon(normalize_query(resolved))  # embedded while the question is analysed
         q = analyse(resolved)
         library = StoreLibrary(self._hybrid(), self._articles, filters)
-        passages = library.passages(q.search, dense_query=q.normalized)
+        passages = library.passages(q.search, dense_query=q.normalized, names=q.entities)
         answer = yield from self._answering().stream(question, q, passages, library)
         problems = [] if answer.refused else check_answer(answer.answer, answer.citations)
         if problems:  # an answer that its own quotes do not bear out is not shown: refuse, and say why

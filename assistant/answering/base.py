@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from typing import Protocol
 
 from assistant.answering.citations import Evidence
@@ -20,7 +20,7 @@ class Library(Protocol):
     """What an answerer may read for one question: retrieval under the question's filters, the cited
     articles, term statistics and chunk look-ups. The Assistant provides it; tests provide literals."""
 
-    def passages(self, query: str, dense_query: str | None = None) -> list[Passage]: ...
+    def passages(self, query: str, dense_query: str | None = None, names: Sequence[str] = ()) -> list[Passage]: ...
 
     def with_best_document(self, passages: list[Passage]) -> list[Passage]: ...
 

@@ -67,7 +67,7 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _found(q: Question, library: Library) -> list[Passage]:
-        return library.with_best_document(library.passages(q.search, dense_query=q.normalized))
+        return library.with_best_document(library.passages(q.search, dense_query=q.normalized, names=q.entities))
 
     def answer_one(self, question: str, q: Question, passages: list[Passage], library: Library) -> Answer:
         """One question's answer; under `trace.recording()` its decision is recorded for the hit test."""

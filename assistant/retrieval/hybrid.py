@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -16,6 +17,7 @@ from pydantic import ConfigDict, Field, SkipValidation
 from assistant.models import Filters, Passage
 from assistant.retrieval.reading import DEFAULT_WINDOW, ReadWindow, nearby_chunk_ids, read_text
 from assistant.retrieval.rerank import RERANKERS, Reranker
+from core.names import place_stem
 from core.text import normalize_query
 from vectorstore.store import VectorStore
 
@@ -62,9 +64,10 @@ class HybridRetriever(BaseRetriever):
         return [to_langchain(p) for p in self.passages(query)]
 
     def passages(self, query: str, k: int | None = None, filters: Filters | None = None,
-                 dense_query: str | None = None) -> list[Passage]:
+                 dense_query: str | None = None, names: Sequence[str] = ()) -> list[Passage]:
         """dense_query: the text to embed for the dense side (default: query), e.g. the whole question
-        while query is its content words; the answerer then reuses that one query embedding."""
+        while query is its content words; the answerer then reuses that one query embedding. names: the
+        places the question names; passages of documents naming them come first."""
         k = k or self.k
         query = normalize_query(query)
         dense_query = normalize_query(dense_query) if dense_query else query
@@ -84,7 +87,7 @@ class HybridRetriever(BaseRetriever):
         passages = self._load(ranked, fused, channel_scores(channels, fused))
         if self.mode == "hybrid":
             passages = self._rerank(query, passages)
-        return passages[:k]
+        return naming_first(passages, names, self._document_text)[:k]
 
     def embed_soon(self, dense_query: str) -> Future:
         """Start embedding the dense query on a worker thread and go on: the embedding is most of a question's
@@ -98,6 +101,10 @@ class HybridRetriever(BaseRetriever):
                 running = _IN_FLIGHT[key] = QUERY_EMBEDDING.submit(embedder.embed_query, text)
                 running.add_done_callback(lambda _: _forget(key))
             return running
+
+    def _document_text(self, source: str) -> str:
+        doc = self.store.document(source)
+        return f"{doc.title if doc else ''}\n{self.store.document_text(source) or ''}"
 
     def with_best_document(self, passages: list[Passage]) -> list[Passage]:
         """The passages, then the rest of the best passage's document (of a long one, the text around it):
@@ -138,6 +145,20 @@ class HybridRetriever(BaseRetriever):
         scored.sort(key=lambda x: x[0], reverse=True)
         return [Passage(**{**p.__dict__, "score": b, "scores": {**p.scores, "rerank": float(s), "final": b}})
                 for b, s, p in scored]
+
+
+def naming_first(passages: list[Passage], names: Sequence[str], document_text: Callable[[str], str]
+                 ) -> list[Passage]:
+    """Passages of documents that name every place asked, then the rest, each in rank order. Many articles
+    share sentences ("市总工会开展夏送清凉活动") and differ only in the place: among thousands, a question about
+    one place would otherwise get other places' copies, which the answerer must then reject."""
+    if not names:
+        return passages
+    stems = {place_stem(n) for n in names}
+    texts = {source: document_text(source) for source in {p.source for p in passages}}
+    names_all = {source: all(stem in text for stem in stems) for source, text in texts.items()}
+    naming = [p for p in passages if names_all[p.source]]
+    return naming + [p for p in passages if not names_all[p.source]] if naming else passages
 
 
 def channel_scores(channels: dict[str, list[tuple[str, float]]], fused: dict[str, float]) -> dict[str, dict[str, float]]:

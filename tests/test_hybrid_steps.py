@@ -1,0 +1,41 @@
+"""Hybrid retrieval's pure steps: rank fusion, and documents naming the asked place first."""
+
+from __future__ import annotations
+
+from assistant import Passage
+from assistant.retrieval.hybrid import naming_first, rrf
+
+DOCS = {
+    "qingyun.txt": "青云市总工会开展夏送清凉活动\n市总工会为一线职工送去清凉物资1200份。",
+    "shifang.txt": "什邡市总工会开展夏送清凉活动\n市总工会为一线职工送去清凉物资800份。",
+    "linhe.txt": "临河县总工会开展夏送清凉活动\n县总工会为一线职工送去清凉物资300份。",
+}
+
+
+def ranked(*sources: str) -> list[Passage]:
+    return [Passage(f"{s}#0", s, "", "", DOCS[s].split("\n")[1], 0, 20, 1.0 - i / 10)
+            for i, s in enumerate(sources)]
+
+
+def test_reciprocal_rank_fusion_rewards_agreement():
+    fused = rrf([["a", "b", "c"], ["b", "a", "d"]])
+    assert fused["a"] == fused["b"] > fused["c"] == fused["d"]
+
+
+def test_documents_naming_the_asked_place_come_first_in_rank_order():
+    passages = ranked("qingyun.txt", "linhe.txt", "shifang.txt")
+    out = naming_first(passages, ["什邡市"], DOCS.__getitem__)
+    assert [p.source for p in out] == ["shifang.txt", "qingyun.txt", "linhe.txt"]
+
+
+def test_the_place_is_matched_by_its_stem_and_every_place_must_be_named():
+    passages = ranked("qingyun.txt", "shifang.txt")
+    assert naming_first(passages, ["什邡"], DOCS.__getitem__)[0].source == "shifang.txt"
+    both = naming_first(passages, ["什邡市", "青云市"], DOCS.__getitem__)
+    assert [p.source for p in both] == ["qingyun.txt", "shifang.txt"]  # none names both: rank order kept
+
+
+def test_no_place_asked_or_none_named_keeps_the_ranking():
+    passages = ranked("linhe.txt", "qingyun.txt")
+    assert naming_first(passages, [], DOCS.__getitem__) == passages
+    assert naming_first(passages, ["盱眙县"], DOCS.__getitem__) == passages

@@ -11,8 +11,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
-
 from ingest.chunk import chunk_document
 from ingest.clean import clean_lines, fix_characters, furniture_candidates
 from core.errors import EmptyFileError, InputError
@@ -30,6 +28,8 @@ log = logging.getLogger(__name__)
 # as changed and is re-ingested (its unchanged chunks come back from the embedding cache).
 PIPELINE_VERSION = "7"
 MIN_FURNITURE_PAGES = 2  # a short line without sentence end found on this many pages is site furniture
+# Texts embedded per call: their vectors are only cached, so memory stays that of one slice.
+EMBED_SLICE = 4096
 
 
 SUCCESS, SKIPPED, FAILED = "成功", "跳过", "失败"  # a file's result in an upload's table
@@ -248,8 +248,8 @@ def store_documents(docs: list[tuple[Document, list[Chunk]]], candidates: dict[s
     for source in plan.promote:
         doc = stored_document(store, source)
         index.append((doc, chunk_document(doc), store.catalog.furniture_of(source)))
-    copies = tuple(DocumentWrite(doc, [], np.zeros((0, 0), np.float32), candidates[doc.source],
-                                 plan.copy_of(doc.source)) for doc, _ in docs if plan.copy_of(doc.source))
+    copies = tuple(DocumentWrite(doc, [], candidates[doc.source], plan.copy_of(doc.source))
+                   for doc, _ in docs if plan.copy_of(doc.source))
     embed_and_store(index, store, report, emit, copies)
     report.copies.extend((w.doc.source, w.copy_of) for w in copies)
     repoint_all(store, plan)
@@ -279,33 +279,28 @@ def embedding_texts(paths: list[str], store: VectorStore, limits: InputLimits = 
 def embed_and_store(docs: list[tuple[Document, list[Chunk], frozenset[str]]], store: VectorStore,
                     report: IngestReport, emit: Callable[[IngestProgress], None] = _silent,
                     copies: tuple[DocumentWrite, ...] = ()) -> None:
-    """Embed the documents' chunks and answerable sentences in one batch, then write them (each with its
-    furniture lines) and the republished copies, in batches (VectorStore.add_documents)."""
+    """Embed the documents' chunks and answerable sentences into the embedding cache, then write them (each
+    with its furniture lines) and the republished copies, in batches (VectorStore.add_documents)."""
     # The answerable sentences are embedded too (kept in the embedding cache): answering compares them with
     # the question by meaning, so paraphrases are found.
-    writes = []
-    if docs:
-        texts = [t for doc, chunks, _ in docs for t in chunk_embedding_texts(chunks)]
-        sentences = [t for doc, _, _ in docs for t in sentence_embedding_texts(doc)]
-        total, done = len(texts) + len(sentences), 0
+    texts = [t for doc, chunks, _ in docs for t in chunk_embedding_texts(chunks) + sentence_embedding_texts(doc)]
+    done = 0
 
-        def tick(n: int) -> None:
-            nonlocal done
-            done += n
-            emit(IngestProgress(EMBED, done, total))
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        emit(IngestProgress(EMBED, done, len(texts)))
 
-        emit(IngestProgress(EMBED, 0, total))
+    if texts:
+        emit(IngestProgress(EMBED, 0, len(texts)))
         misses, seconds = store.embedder.misses, store.embedder.embed_seconds
-        vectors = store.embedder.embed_passages(texts + sentences, on_batch=tick)[: len(texts)]
+        for at in range(0, len(texts), EMBED_SLICE):  # only cached here: add_documents reads them back
+            store.embedder.embed_passages(texts[at: at + EMBED_SLICE], on_batch=tick)
         report.embedded = store.embedder.misses - misses
         report.embed_seconds = store.embedder.embed_seconds - seconds
         # Cached chunks never hit the embedder; report them done so the bar reaches its end.
-        emit(IngestProgress(EMBED, total, total))
-        offset = 0
-        for doc, chunks, furniture in docs:
-            writes.append(DocumentWrite(doc, chunks, vectors[offset: offset + len(chunks)], furniture))
-            offset += len(chunks)
-    writes += list(copies)
+        emit(IngestProgress(EMBED, len(texts), len(texts)))
+    writes = [DocumentWrite(doc, chunks, furniture) for doc, chunks, furniture in docs] + list(copies)
     written = 0
 
     def wrote(doc: Document) -> None:

@@ -36,6 +36,8 @@ CREATE INDEX IF NOT EXISTS chunks_span ON chunks(source, start, "end");
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(tokens, id UNINDEXED, tokenize='unicode61');
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS furniture (line TEXT, source TEXT, PRIMARY KEY (line, source));
+-- a document's furniture lines are replaced at each write: without it every write scanned them all
+CREATE INDEX IF NOT EXISTS furniture_source ON furniture(source);
 """
 # Columns added after the first release, each by ALTER TABLE (with its default) when a store lacks it.
 ADDED_COLUMNS = {"pages": "", "fingerprint": "", "copy_of": "", "kb": DEFAULT_KB}

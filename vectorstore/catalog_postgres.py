@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS chunks_fts (seq BIGSERIAL, id TEXT PRIMARY KEY, token
 CREATE INDEX IF NOT EXISTS chunks_fts_tsv ON chunks_fts USING GIN (tsv);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS furniture (line TEXT, source TEXT, PRIMARY KEY (line, source));
+CREATE INDEX IF NOT EXISTS furniture_source ON furniture(source);
 CREATE TABLE IF NOT EXISTS generation (id INTEGER PRIMARY KEY, n BIGINT);
 INSERT INTO generation VALUES (1, 0) ON CONFLICT DO NOTHING;
 """ + "".join(f"ALTER TABLE documents ADD COLUMN IF NOT EXISTS {column} TEXT DEFAULT '{default}';\n"

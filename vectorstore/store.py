@@ -33,11 +33,11 @@ WRITE_BATCH_CHUNKS = 1000
 
 @dataclass(frozen=True)
 class DocumentWrite:
-    """One document to write: its chunks and their vectors, its furniture lines and, for a republished copy
-    (stored without chunks), the canonical document it copies."""
+    """One document to write: its chunks (their vectors come from the embedding cache as each batch is
+    written), its furniture lines and, for a republished copy (stored without chunks), the canonical
+    document it copies."""
     doc: Document
     chunks: list[Chunk]
-    vectors: np.ndarray
     furniture: frozenset[str] = frozenset()
     copy_of: str = ""
 
@@ -158,14 +158,17 @@ class VectorStore:
     def add_documents(self, writes: list[DocumentWrite], on_written: Callable[[Document], None] | None = None) -> None:
         """Write documents batch by batch: mark the batch pending, upsert its vectors in one call, then commit
         each document in the catalog (the commit is its point of no return, so a kill leaves only pending
-        documents, which the next ingest redoes). on_written(doc) after each commit."""
+        documents, which the next ingest redoes). on_written(doc) after each commit. The vectors are read
+        from the embedding cache a batch at a time (embedded now if missing): holding all of a large
+        ingest's vectors at once took most of its memory (2.7 GB at 100k chunks, bench/scale.py)."""
         for batch in _batches(writes, WRITE_BATCH_CHUNKS):
             self.catalog.mark_pending([w.doc for w in batch])
             kept = {c.id for w in batch for c in w.chunks}
             stale = self._chroma_ids([w.doc.source for w in batch]) - kept
             if stale:
                 self.collection.delete(ids=sorted(stale))
-            self.write_vectors([c for w in batch for c in w.chunks], [v for w in batch for v in w.vectors])
+            chunks = [c for w in batch for c in w.chunks]
+            self.write_vectors(chunks, self.embedder.embed_passages([c.embedding_text() for c in chunks]))
             for w in batch:
                 self.catalog.commit_document(w.doc, w.chunks, w.furniture, w.copy_of)
                 if on_written:

@@ -125,11 +125,12 @@ def _walk(folder: Path, skipped: list[tuple[str, str]]) -> list[Path]:
 def _supported(paths: list[Path], given: str, skipped: list[tuple[str, str]]) -> list[Path]:
     """The files with a supported suffix; the others are listed as skipped."""
     kept = [p for p in paths if p.suffix.lower() in SUPPORTED_SUFFIXES]
+    supported = set(kept)  # a list look-up per file made a folder of 46,000 files take minutes
     if not kept:
         if paths:
             raise UnsupportedTypeError(given, f"其中 {len(paths)} 个文件都不是支持的类型；{_CONVERT}")
         raise InputError(given, "里面没有文件；请检查路径")
-    skipped.extend((str(p), f"不支持的文件类型 {p.suffix or '（无扩展名）'}，未导入") for p in paths if p not in kept)
+    skipped.extend((str(p), f"不支持的文件类型 {p.suffix or '（无扩展名）'}，未导入") for p in paths if p not in supported)
     return kept
 
 

@@ -7,10 +7,12 @@ import json
 import sqlite3
 from pathlib import Path
 
+import numpy as np
+
 from core.documents import Chunk, Document
 from core.text import tokenize
 from vectorstore.catalog import Catalog, _phrase
-from vectorstore.keyword_ranking import QueryTerm, fts_parts, fts_stream, query_terms, top_k
+from vectorstore.keyword_ranking import POSTINGS_BUDGET, Listing, QueryTerm, bm25, fts_parts, fts_stream, query_terms, top_k
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,17 +34,39 @@ def test_an_fts5_table_counts_the_same_tokens():
 
 
 def test_rows_only_common_terms_match_are_not_read_once_the_top_k_is_certain():
-    rare, common = QueryTerm("什邡", ("什邡",), 5.0, 2), QueryTerm("工会", ("工会",), 1e-6, 90)
-    rows = {"什邡": [(1, "a", ["什邡", "工会"]), (2, "b", ["什邡", "驿站"])], "工会": [(3, "c", ["工会"])]}
+    """A term holding more rows than a round lists is listed only when the rarer terms cannot fill the top k."""
+    rare, common = QueryTerm("什邡", ("什邡",), 5.0, 2), QueryTerm("工会", ("工会",), 1e-6, POSTINGS_BUDGET)
+    streams = {1: ("a", ["什邡", "工会"]), 2: ("b", ["什邡", "驿站"]), 3: ("c", ["工会"])}
+    holding = {"什邡": [1, 2], "工会": [1, 3]}
+    listed, read = [], []
+
+    def postings(term):
+        listed.append(term.token)
+        return Listing(np.array(holding[term.token]))
+
+    def rows(keys):
+        read.extend(keys)
+        return [(key, *streams[key]) for key in keys]
+
+    ranked = top_k([common, rare], 2, 2.0, postings, rows)
+    assert [cid for cid, _ in ranked] == ["a", "b"] and listed == ["什邡"] and sorted(read) == [1, 2]
+    assert [cid for cid, _ in top_k([common, rare], 3, 2.0, postings, rows)] == ["a", "b", "c"]
+
+
+def test_only_rows_whose_bound_can_beat_the_kth_score_are_read():
+    """Many rows hold one rare term; the row holding both is read first and the others never need to be."""
+    a, b = QueryTerm("驿站", ("驿站",), 4.0, 1), QueryTerm("书屋", ("书屋",), 3.0, 50)
+    streams = {0: ("both", ["驿站", "书屋"]), **{i: (f"r{i}", ["书屋", "职工"]) for i in range(1, 50)}}
+    holding = {"驿站": [0], "书屋": list(range(50))}
     read = []
 
-    def fetch(term, rarer):
-        read.append(term.token)
-        return rows[term.token]
+    def rows(keys):
+        read.extend(keys)
+        return [(key, *streams[key]) for key in keys]
 
-    ranked = top_k([common, rare], 2, 2.0, fetch)
-    assert [cid for cid, _ in ranked] == ["a", "b"] and read == ["什邡"]
-    assert [cid for cid, _ in top_k([common, rare], 3, 2.0, fetch)] == ["a", "b", "c"]
+    ranked = top_k([a, b], 1, 2.0, lambda t: Listing(np.array(holding[t.token])), rows)
+    assert [cid for cid, _ in ranked] == ["both"]
+    assert 0 in read and len(read) <= 64  # one batch, not all 50 rows' texts beyond it
 
 
 def test_keyword_search_ranks_exactly_as_fts5_bm25_on_the_sample(sample_store):
@@ -103,3 +127,26 @@ def test_chunks_of_a_document_being_rewritten_or_removed_are_not_found(tmp_path)
     assert set(catalog.chunks(["甲#0", "乙#0", "丙#0"])) == {"甲#0"}
     catalog.commit_document(*_doc("乙", "乙市总工会建设职工之家"))
     assert "乙#0" in {cid for cid, _ in catalog.keyword_search("乙市总工会", 10)}
+
+
+def test_with_frequencies_from_the_index_only_the_top_rows_are_read():
+    """SQLite's index gives each listed row's term frequency and length: bounds are exact, so of 500 rows
+    holding the terms only the first batch's texts are read, and the ranking is bm25's."""
+    a, b = QueryTerm("驿站", ("驿站",), 2.0, 500), QueryTerm("书屋", ("书屋",), 1.5, 250)
+    streams = {i: ["驿站"] * (1 + i % 3) + ["书屋"] * (i % 2) + ["职工"] * (i % 7) for i in range(500)}
+    read = []
+
+    def postings(term):
+        keys = [i for i, s in streams.items() if term.token in s]
+        return Listing(np.array(keys), np.array([streams[i].count(term.token) for i in keys]),
+                       np.array([len(streams[i]) for i in keys]))
+
+    def rows(keys):
+        read.extend(keys)
+        return [(key, f"c{key}", streams[key]) for key in keys]
+
+    avgdl = sum(map(len, streams.values())) / len(streams)
+    ranked = top_k([a, b], 5, avgdl, postings, rows, budget=None)
+    assert len(read) <= 64
+    best = sorted(streams, key=lambda i: (-bm25(streams[i], [b, a], avgdl), i))[:5]
+    assert [cid for cid, _ in ranked] == [f"c{i}" for i in best]

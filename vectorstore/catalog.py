@@ -15,9 +15,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from core.documents import DEFAULT_KB, Chunk, Document
 from core.text import TermStats, tokenize
-from vectorstore.keyword_ranking import QueryTerm, fts_stream, query_terms, top_k
+from vectorstore.fts5_postings import Fts5Postings
+from vectorstore.keyword_ranking import POSTINGS_BUDGET, Listing, QueryTerm, fts_stream, query_terms, top_k
 from vectorstore.scope import Scope
 from vectorstore.sqlite import open_sqlite
 
@@ -111,7 +114,9 @@ class Catalog:
         self._df: dict[str, int] = {}
         self._ready_chunks: int | None = None
         self._unready: frozenset[str] | None = None
+        self._unready_rows: frozenset[int] | None = None
         self._version = -1
+        self._postings: Fts5Postings | None = None
         self._db = open_sqlite(path, _SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(documents)")}
         for column, default in ADDED_COLUMNS.items():  # a store made before the column (fingerprints are
@@ -128,6 +133,7 @@ class Catalog:
         if self._db.execute("SELECT 1 FROM chunks_fts LIMIT 1").fetchone() is None:
             self.set_setting("keyword_rows", KEYWORD_ROWS)
         self._split_rows = self.get_setting("keyword_rows") == KEYWORD_ROWS
+        self._postings = Fts5Postings(self._db, self._lock)
 
     def _link_keyword_rows(self) -> None:
         """A store made before chunks knew their keyword row: link them once (one pass over the index)."""
@@ -394,6 +400,9 @@ class Catalog:
         self._df.clear()
         self._ready_chunks = None
         self._unready = None
+        self._unready_rows = None
+        if self._postings is not None:
+            self._postings.forget()
 
     def unready_chunk_ids(self) -> frozenset[str]:
         """Chunks of documents being written or removed: indexed, not served. Usually none; kept until the
@@ -404,6 +413,15 @@ class Catalog:
                 self._unready = frozenset(r[0] for r in self._db.execute(
                     "SELECT id FROM chunks WHERE source IN (SELECT source FROM documents WHERE status != 'ready')"))
             return self._unready
+
+    def _unready_keyword_rows(self) -> frozenset[int]:
+        with self._lock:
+            self._drop_stale_stats()
+            if self._unready_rows is None:
+                self._unready_rows = frozenset(r[0] for r in self._db.execute(
+                    "SELECT fts_rowid FROM chunks WHERE fts_rowid IS NOT NULL AND source IN "
+                    "(SELECT source FROM documents WHERE status != 'ready')"))
+            return self._unready_rows
 
     def doc_freq(self, token: str) -> int:
         """How many chunks contain the token (kept until the store changes)."""
@@ -425,27 +443,37 @@ class Catalog:
 
     def keyword_search(self, query: str, k: int = 20, scope: Scope = Scope()) -> list[tuple[str, float]]:
         """(chunk id, BM25 score, higher is better) for chunks sharing any query token, within the scope:
-        FTS5's bm25() ranking, read rarest term first (vectorstore/keyword_ranking.py)."""
+        FTS5's bm25() ranking; unfiltered, each term's rows come with their frequencies from the index
+        (vectorstore/fts5_postings.py), so only the top rows' texts are read (vectorstore/keyword_ranking.py)."""
         rows, tokens = self._keyword_totals()
         terms = query_terms(tokenize(query), self.doc_freq, rows)
         if not terms or not rows:
             return []
         where, params = scope.sql("d")
         unready = self.unready_chunk_ids()
-        # Unfiltered (the usual question), rows are read from the index alone and readiness checked against
-        # the few unready chunks; a join per row cost ~12 µs, most of a common term's pass.
+        # Unfiltered (the usual question), rows are listed from the index alone and readiness checked against
+        # the few unready chunks; a join per row cost ~12 µs, most of a common term's listing.
         rows_of = ("chunks_fts f WHERE chunks_fts MATCH ?" if not scope.active else
                    "chunks_fts f JOIN chunks c ON c.id = f.id JOIN documents d ON d.source = c.source "
                    f"WHERE chunks_fts MATCH ? AND d.status = 'ready'{where}")
+        split = (lambda text: text.split(" ") if text else []) if self._split_rows else fts_stream
 
-        def fetch(term: QueryTerm, rarer: list[QueryTerm]):
-            match = _phrase(term.token) + (f" NOT ({' OR '.join(_phrase(t.token) for t in rarer)})" if rarer else "")
+        def postings(term: QueryTerm) -> Listing:
+            if len(term.parts) == 1 and not scope.active:  # frequencies and lengths from the index itself
+                return self._postings.listing(term.parts[0], self._unready_keyword_rows())
             with self._lock:
-                found = self._db.execute(f"SELECT f.rowid, f.id, f.tokens FROM {rows_of}", [match, *params]).fetchall()
-            split = (lambda text: text.split(" ") if text else []) if self._split_rows else fts_stream
+                found = self._db.execute(f"SELECT f.rowid FROM {rows_of}", [_phrase(term.token), *params])
+                return Listing(np.fromiter((r for r, in found), np.int64))
+
+        def read(keys: list[int]):
+            with self._lock:
+                found = self._db.execute(f"SELECT rowid, id, tokens FROM chunks_fts WHERE rowid IN "
+                                         f"({','.join('?' * len(keys))})", keys).fetchall()
             return [(rowid, cid, split(text)) for rowid, cid, text in found if cid not in unready]
 
-        ranked = top_k(terms, k, tokens / rows, fetch, native=True)
+        exact = not scope.active and all(len(t.parts) == 1 for t in terms)  # every listing with frequencies
+        ranked = top_k(terms, k, tokens / rows, postings, read, native=True,
+                       budget=None if exact else POSTINGS_BUDGET)
         if ranked is not None:
             return ranked
         # every term common: FTS5 ranks natively (a few more rows asked for, in case some are unready)

@@ -22,11 +22,13 @@ import zlib
 from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
+import numpy as np
+
 from core.errors import StoreBusyError, StoreError
 from core.documents import Chunk
 from core.text import tokenize
 from vectorstore.catalog import ADDED_COLUMNS, Catalog
-from vectorstore.keyword_ranking import QueryTerm, fts_parts, fts_stream, query_terms, top_k
+from vectorstore.keyword_ranking import Listing, QueryTerm, fts_parts, fts_stream, query_terms, top_k
 from vectorstore.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source);
 CREATE INDEX IF NOT EXISTS chunks_span ON chunks(source, start, "end");
 CREATE TABLE IF NOT EXISTS chunks_fts (seq BIGSERIAL, id TEXT PRIMARY KEY, tokens TEXT, n_tokens INTEGER, tsv TSVECTOR);
 CREATE INDEX IF NOT EXISTS chunks_fts_tsv ON chunks_fts USING GIN (tsv);
+CREATE INDEX IF NOT EXISTS chunks_fts_seq ON chunks_fts(seq);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS furniture (line TEXT, source TEXT, PRIMARY KEY (line, source));
 CREATE INDEX IF NOT EXISTS furniture_source ON furniture(source);
@@ -154,6 +157,7 @@ class PostgresCatalog(Catalog):
         self._df: dict[str, int] = {}
         self._ready_chunks: int | None = None
         self._totals: tuple[int, int] | None = None  # (keyword rows, their tokens), for bm25's avgdl
+        self._postings = None  # rows are listed by full-text search here (keyword_search below)
         self._version = -1
         conn = connect(url)
         with conn.transaction():
@@ -248,15 +252,18 @@ class PostgresCatalog(Catalog):
         if not terms or not rows:
             return []
         where, params = scope.sql("d")
-        sql = ("SELECT f.seq, f.id, f.tokens FROM chunks_fts f JOIN chunks c ON c.id = f.id JOIN documents d "
+        sql = ("SELECT f.seq FROM chunks_fts f JOIN chunks c ON c.id = f.id JOIN documents d "
                "ON d.source = c.source WHERE f.tsv @@ ?::tsquery AND d.status = 'ready'" + where)
 
-        def fetch(term: QueryTerm, rarer: list[QueryTerm]):
-            query = f"({_tsquery([term.parts])})" + (f" & !({_tsquery([t.parts for t in rarer])})" if rarer else "")
-            found = self._db.execute(sql, [query, *params]).fetchall()
+        def postings(term: QueryTerm) -> Listing:
+            found = self._db.execute(sql, [_tsquery([term.parts]), *params]).fetchall()
+            return Listing(np.array([seq for seq, in found], np.int64))
+
+        def read(keys: list[int]):
+            found = self._db.execute("SELECT seq, id, tokens FROM chunks_fts WHERE seq = ANY(?)", [keys]).fetchall()
             return [(seq, cid, text.split(" ") if text else []) for seq, cid, text in found]
 
-        return top_k(terms, k, tokens / rows, fetch)
+        return top_k(terms, k, tokens / rows, postings, read)
 
     # -- health --
     def integrity_ok(self) -> bool:

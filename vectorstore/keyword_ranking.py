@@ -1,12 +1,14 @@
-"""Keyword ranking shared by both catalogs: BM25 exactly as SQLite FTS5's bm25() scores it, found with
-MaxScore pruning so a question reads the rows of its rare terms, not every row holding a common one.
+"""Keyword ranking shared by both catalogs: BM25 exactly as SQLite FTS5's bm25() scores it, found by
+upper-bound pruning so a question reads the text of a few rows, not of every row holding a common term.
 
-FTS5's own `ORDER BY bm25() LIMIT k` scores every row that shares any query token and counts each token's
-rows again for its idf: at 100k chunks a question with 工会 or 职工 in it read most of the index (about
-300 ms). Here terms are read rarest first, each pass only the rows none of the rarer terms matched, and the
-passes stop once the k-th best score beats everything the remaining terms could still add (a term adds less
-than idf·(K1+1) to any row). Rows are scored from their stored token stream with the corpus statistics
-FTS5 uses (row count, average row length, each phrase's row count), so the ranking is the one FTS5 gives.
+FTS5's own `ORDER BY bm25() LIMIT k` scores every row that shares any query token: at 100k chunks a
+question with 工会 or 职工 in it read most of the index (about 300 ms). Here the rows holding each term are
+listed by key only, rarest terms first; a term adds less than idf·(K1+1) to any row, so each listed row has
+a bound, and rows are read and scored exactly in order of their bound until the k-th best score beats
+every bound left (and all that rows holding only unlisted terms could score). An earlier MaxScore version
+read every row of each rare term's pass: ~2,000 rows a question at 100k chunks of recombined text, 120 ms.
+Rows are scored from their stored token stream with the corpus statistics FTS5 uses (row count, average
+row length, each phrase's row count), so the ranking is the one FTS5 gives.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 K1, B = 1.2, 0.75  # FTS5 bm25() defaults
 
@@ -82,34 +86,120 @@ def bm25(stream: list[str], terms: list[QueryTerm], avgdl: float) -> float:
     return score
 
 
-# fetch(term, rarer): (order, chunk id, token stream) of the rows matching `term` and none of `rarer`
-Fetch = Callable[[QueryTerm, list[QueryTerm]], Iterable[tuple[int, str, list[str]]]]
+@dataclass(frozen=True)
+class Listing:
+    """The rows holding a term, by index-order key; with each row's term frequency and length when the index
+    gives them cheaply (SQLite's FTS5 does), so the term's part of their score is known without their text."""
+    keys: np.ndarray
+    tf: np.ndarray | None = None
+    dl: np.ndarray | None = None
 
 
-# MaxScore runs only while it reads fewer than 1/ROW_COST_RATIO of the rows FTS5's own ranking would: a row
-# scored here costs 10-15× one scored inside FTS5 (measured at 100k chunks of recombined sample text, ~60 µs
-# against ~5 µs), and the margin keeps a question whose terms are all common at FTS5's cost.
+# postings(term): the term's Listing within the search's scope; rows(keys): (key, chunk id, token stream) of
+# those rows, leaving out any not to be served.
+Postings = Callable[[QueryTerm], Listing]
+Rows = Callable[[list[int]], Iterable[tuple[int, str, list[str]]]]
+
+# Rows listed per round when listings give keys only (their bounds are loose, so rarer terms should settle
+# the top k first). Listings with frequencies need no budget: ~0.6 µs a row, against ~45 µs to read and
+# score a row's text (bench/scale.py, 100k chunks).
+POSTINGS_BUDGET = 20_000
+SCORE_BATCH = 64  # rows whose text is read and scored per look-up
+# The native ranking (FTS5) is used once scoring here would read more than 1/ROW_COST_RATIO of the rows it
+# reads: a row scored here costs 10-15x one scored inside FTS5 (~60 µs against ~5 µs at 100k chunks).
 ROW_COST_RATIO = 30
+FLOORED = 1e-6  # the idf FTS5 gives a term in more than half the rows
 
 
-def top_k(terms: list[QueryTerm], k: int, avgdl: float, fetch: Fetch,
-          native: bool = False) -> list[tuple[str, float]] | None:
-    """The k best (chunk id, score), ties in index order, reading rows term by term, rarest first (MaxScore).
-    native: the index can rank natively (FTS5); None is returned, to let it, once this would read more rows
-    than pays (every term common: FTS5 reads all their rows anyway, faster)."""
+def _kth(scored: dict[str, tuple[float, int]], k: int) -> float | None:
+    best = heapq.nlargest(k, (score for score, _ in scored.values()))
+    return best[-1] if len(best) == k else None
+
+
+def _part(term: QueryTerm, listing: Listing, avgdl: float) -> np.ndarray:
+    """What the term adds to each listed row: exactly (known frequency and length), else at most."""
+    if listing.tf is None or listing.dl is None:
+        return np.full(len(listing.keys), term.idf * (K1 + 1))
+    tf = listing.tf.astype(np.float64)
+    return term.idf * (tf * (K1 + 1.0)) / (tf + K1 * (1 - B + B * listing.dl / avgdl))
+
+
+class _Bounds:
+    """Each listed row's bound: the listed terms' part of its score, accumulated by row key."""
+
+    def __init__(self) -> None:
+        self.keys: list[np.ndarray] = []
+        self.parts: list[np.ndarray] = []
+
+    def add(self, listing: Listing, part: np.ndarray) -> None:
+        self.keys.append(listing.keys.astype(np.int64))
+        self.parts.append(part)
+
+    def ranked(self, skip: set[int], most: int) -> list[tuple[int, float]]:
+        """(key, bound) of the `most` highest-bound rows not in `skip` (and any tied with the last), highest
+        first, ties in key order. Summed by key with bincount and cut with argpartition: no sort of every
+        listed row."""
+        keys = np.concatenate(self.keys) if self.keys else np.zeros(0, np.int64)
+        if not len(keys):
+            return []
+        total = np.bincount(keys, np.concatenate(self.parts))
+        if skip:
+            total[np.fromiter(skip, np.int64)] = 0.0
+        rows = np.flatnonzero(total)
+        if len(rows) > most:
+            cut = -np.partition(-total[rows], most - 1)[most - 1]
+            rows = rows[total[rows] >= cut]
+        order = rows[np.lexsort((rows, -total[rows]))]
+        return list(zip(order.tolist(), total[order].tolist()))
+
+
+def top_k(terms: list[QueryTerm], k: int, avgdl: float, postings: Postings, rows: Rows,
+          native: bool = False, budget: int | None = POSTINGS_BUDGET) -> list[tuple[str, float]] | None:
+    """The k best (chunk id, score), ties in index order. Each listed row has a bound: the listed terms' part
+    of its score (exact where the index gave frequencies, else idf·(K1+1) each) plus all that the unlisted
+    terms could add; rows are read and scored exactly in order of that bound until none left can beat the
+    k-th score. Terms are listed rarest first, a round at a time: a round ends before a term in more than
+    half the rows (it adds nearly nothing) or, given a budget, once it would list more rows than that.
+    native: the index can rank natively (FTS5); None is returned, to let it, once this would score more
+    rows than pays (every term common)."""
     passes = sorted(terms, key=lambda t: -t.idf)
     everything = sum(t.df for t in terms)  # what the index's own ranking reads
-    scored: dict[str, tuple[float, int]] = {}
-    for n, term in enumerate(passes):
-        best = heapq.nlargest(k, (score for score, _ in scored.values()))
-        if len(best) == k and best[-1] >= sum(t.idf for t in passes[n:]) * (K1 + 1):
-            break  # no row the remaining terms alone match can reach the top k
-        if native and ROW_COST_RATIO * sum(t.df for t in passes[: n + 1]) > everything:
-            return None
-        for order, cid, stream in fetch(term, passes[:n]):
-            scored[cid] = (bm25(stream, terms, avgdl), order)
+    bounds, scored, done = _Bounds(), {}, set()
+    listed = 0
+    while listed < len(passes):
+        first, rows_listed = listed, 0
+        while listed < len(passes):
+            term = passes[listed]
+            if listed > first and (term.idf <= FLOORED or (budget and rows_listed + term.df > budget)):
+                break
+            listing = postings(term)
+            bounds.add(listing, _part(term, listing, avgdl))
+            rows_listed += term.df
+            listed += 1
+        rest = sum(t.idf * (K1 + 1) for t in passes[listed:])  # all a row holding no listed term could score
+        most = max(k, SCORE_BATCH)
+        pending = bounds.ranked(done, most)
+        start = 0
+        while start < len(pending):
+            kth = _kth(scored, k)
+            if kth is not None and pending[start][1] + rest < kth:
+                break
+            if native and ROW_COST_RATIO * (len(done) + SCORE_BATCH) > everything:
+                return None
+            batch = [key for key, _ in pending[start: start + SCORE_BATCH]]
+            done.update(batch)
+            for key, cid, stream in rows(batch):
+                scored[cid] = (bm25(stream, terms, avgdl), key)
+            start += SCORE_BATCH
+            if start >= len(pending) and len(pending) >= most:  # all read and not settled: the next best
+                most *= 4
+                pending, start = bounds.ranked(done, most), 0
+        kth = _kth(scored, k)
+        if kth is not None and kth > rest:
+            break
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][1]))
     return [(cid, score) for cid, (score, _) in ranked[:k]]
 
 
-__all__ = ["B", "K1", "ROW_COST_RATIO", "Fetch", "QueryTerm", "bm25", "fts_parts", "fts_stream", "idf", "query_terms", "top_k"]
+__all__ = ["B", "FLOORED", "K1", "POSTINGS_BUDGET", "ROW_COST_RATIO", "SCORE_BATCH", "Listing", "Postings", "QueryTerm",
+           "Rows", "bm25", "fts_parts", "fts_stream", "idf", "query_terms", "top_k"]

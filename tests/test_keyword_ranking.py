@@ -1,5 +1,5 @@
-"""The keyword ranking: FTS5's bm25() reproduced term by term (MaxScore), and the keyword rows each chunk
-links to so replacing a document does not scan the index."""
+"""The keyword ranking: FTS5's bm25() reproduced from bounded listings of each term's rows, and the keyword
+rows each chunk links to so replacing a document does not scan the index."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import numpy as np
 from core.documents import Chunk, Document
 from core.text import tokenize
 from vectorstore.catalog import Catalog, _phrase
-from vectorstore.keyword_ranking import POSTINGS_BUDGET, Listing, QueryTerm, bm25, fts_parts, fts_stream, query_terms, top_k
+from vectorstore.keyword_ranking import (POSTINGS_BUDGET, Listing, QueryTerm, bm25, fts_parts, fts_stream,
+                                         query_terms, top_k)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -122,7 +123,7 @@ def test_chunks_of_a_document_being_rewritten_or_removed_are_not_found(tmp_path)
         catalog.commit_document(*_doc(source, f"{source}市总工会建设职工之家"))
     catalog.mark_pending([_doc("乙", "")[0]])
     catalog.mark_removing("丙")
-    for question in ("职工之家", "甲市总工会", "乙市总工会"):  # rare terms (MaxScore) and common ones (FTS5)
+    for question in ("职工之家", "甲市总工会", "乙市总工会"):  # rare terms (listed) and common ones (FTS5)
         assert {cid for cid, _ in catalog.keyword_search(question, 10)} <= {"甲#0"}, question
     assert set(catalog.chunks(["甲#0", "乙#0", "丙#0"])) == {"甲#0"}
     catalog.commit_document(*_doc("乙", "乙市总工会建设职工之家"))

@@ -3,11 +3,12 @@ upper-bound pruning so a question reads the text of a few rows, not of every row
 
 FTS5's own `ORDER BY bm25() LIMIT k` scores every row that shares any query token: at 100k chunks a
 question with 工会 or 职工 in it read most of the index (about 300 ms). Here the rows holding each term are
-listed by key only, rarest terms first; a term adds less than idf·(K1+1) to any row, so each listed row has
-a bound, and rows are read and scored exactly in order of their bound until the k-th best score beats
-every bound left (and all that rows holding only unlisted terms could score). An earlier MaxScore version
-read every row of each rare term's pass: ~2,000 rows a question at 100k chunks of recombined text, 120 ms.
-Rows are scored from their stored token stream with the corpus statistics FTS5 uses (row count, average
+listed, rarest terms first: with their frequencies and lengths where the index gives them (SQLite, see
+vectorstore/fts5_postings.py), so the term's part of each row's score is known, else by key only, bounded
+by idf·(K1+1). Rows are then read and scored exactly in order of their bound until the k-th best score
+beats every bound left (and all that rows holding only unlisted terms could score). Earlier versions read
+every row of the rare terms (MaxScore; ~2,000 rows, 120 ms a question at 100k chunks of recombined text)
+or, with key-only bounds, ~10,000. Rows are scored from their stored token stream with the corpus statistics FTS5 uses (row count, average
 row length, each phrase's row count), so the ranking is the one FTS5 gives.
 """
 

@@ -26,6 +26,7 @@ def test_documents_naming_the_asked_place_come_first_in_rank_order():
     passages = ranked("qingyun.txt", "linhe.txt", "shifang.txt")
     out = naming_first(passages, ["什邡市"], DOCS.__getitem__)
     assert [p.source for p in out] == ["shifang.txt", "qingyun.txt", "linhe.txt"]
+    assert [p.scores.get("named") for p in out] == [1.0, None, None]  # marked for the hit test
 
 
 def test_the_place_is_matched_by_its_stem_and_every_place_must_be_named():

@@ -7,6 +7,7 @@ import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -19,6 +20,7 @@ from assistant.retrieval.reading import DEFAULT_WINDOW, ReadWindow, nearby_chunk
 from assistant.retrieval.rerank import RERANKERS, Reranker
 from core.names import place_stem
 from core.text import normalize_query
+from vectorstore.scope import Scope
 from vectorstore.store import VectorStore
 
 RetrievalMode = Literal["hybrid", "bm25", "dense"]
@@ -74,12 +76,11 @@ class HybridRetriever(BaseRetriever):
         filters = filters or self.filters
         scope = self.store.scope(filters.sources, filters.kbs, filters.date_from, filters.date_to)
         rankings, channels = [], {}
-        embedding = self.embed_soon(dense_query) if self.mode in ("hybrid", "dense") else None
+        dense = self._dense_soon(dense_query, scope) if self.mode in ("hybrid", "dense") else None
         if self.mode in ("hybrid", "bm25"):
             channels["bm25"] = self.store.keyword_search(query, CANDIDATES, scope)
-        if embedding:
-            embedding.result()
-            channels["dense"] = self.store.dense_search(dense_query, CANDIDATES, scope)
+        if dense:
+            channels["dense"] = dense.result()
         for hits in channels.values():
             rankings.append([cid for cid, _ in hits])
         fused = rrf(rankings)
@@ -105,6 +106,20 @@ class HybridRetriever(BaseRetriever):
     def _document_text(self, source: str) -> str:
         doc = self.store.document(source)
         return f"{doc.title if doc else ''}\n{self.store.document_text(source) or ''}"
+
+    def _dense_soon(self, dense_query: str, scope: Scope) -> Future:
+        """The dense search, run by the embedding's own worker as soon as the vector is there (a callback, so
+        no worker ever waits for another): beside a long keyword search it costs the question nothing."""
+        found: Future = Future()
+
+        def search(_: Future) -> None:
+            try:
+                found.set_result(self.store.dense_search(dense_query, CANDIDATES, scope))
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting question, raised there
+                found.set_exception(exc)
+
+        self.embed_soon(dense_query).add_done_callback(search)
+        return found
 
     def with_best_document(self, passages: list[Passage]) -> list[Passage]:
         """The passages, then the rest of the best passage's document (of a long one, the text around it):
@@ -151,13 +166,14 @@ def naming_first(passages: list[Passage], names: Sequence[str], document_text: C
                  ) -> list[Passage]:
     """Passages of documents that name every place asked, then the rest, each in rank order. Many articles
     share sentences ("市总工会开展夏送清凉活动") and differ only in the place: among thousands, a question about
-    one place would otherwise get other places' copies, which the answerer must then reject."""
+    one place would otherwise get other places' copies, which the answerer must then reject. Moved passages
+    are marked (scores["named"]) for the hit test."""
     if not names:
         return passages
     stems = {place_stem(n) for n in names}
     texts = {source: document_text(source) for source in {p.source for p in passages}}
     names_all = {source: all(stem in text for stem in stems) for source, text in texts.items()}
-    naming = [p for p in passages if names_all[p.source]]
+    naming = [replace(p, scores={**p.scores, "named": 1.0}) for p in passages if names_all[p.source]]
     return naming + [p for p in passages if not names_all[p.source]] if naming else passages
 
 

@@ -61,6 +61,10 @@ class StoreLibrary:
     def passages(self, query: str, dense_query: str | None = None, names: Sequence[str] = ()) -> list[Passage]:
         return self.retriever.passages(query, filters=self.filters, dense_query=dense_query, names=names)
 
+    def prefetch(self, dense_queries: Sequence[str]) -> None:
+        for text in dense_queries:
+            self.retriever.embed_soon(text)
+
     def with_best_document(self, passages: list[Passage]) -> list[Passage]:
         return self.retriever.with_best_document(passages)
 

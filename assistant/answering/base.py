@@ -22,6 +22,9 @@ class Library(Protocol):
 
     def passages(self, query: str, dense_query: str | None = None, names: Sequence[str] = ()) -> list[Passage]: ...
 
+    def prefetch(self, dense_queries: Sequence[str]) -> None:
+        """Start embedding queries that passages() will be asked for soon (the parts of a question)."""
+
     def with_best_document(self, passages: list[Passage]) -> list[Passage]: ...
 
     def articles(self, passages: list[Passage]) -> dict[str, Article]: ...

@@ -48,10 +48,10 @@ class ExtractiveAnswerer:
         asked = split_questions(q.normalized)
         if len(asked) > 1:
             firsts = [{"role": "user", "content": asked[0]}]
-            subs = [asked[0], *(resolve(a, firsts) for a in asked[1:])]
+            subs = [analyse(s) for s in (asked[0], *(resolve(a, firsts) for a in asked[1:]))]
+            library.prefetch([sq.normalized for sq in subs])  # embedded side by side, while the first is answered
             answers = []
-            for label, sub in zip(asked, subs):
-                sq = analyse(sub)
+            for label, sq in zip(asked, subs):
                 answers.append((label.rstrip("?？"), self.answer(question, sq, self._found(sq, library), library)))
             return combine(question, answers, passages)
         parts = split_subjects(q) or split_years(q) or split_topics(q)
@@ -59,10 +59,9 @@ class ExtractiveAnswerer:
             parts = split_by_years(q, article_years(passages, library))
         if len(parts) < 2:
             return self.answer_one(question, q, library.with_best_document(passages), library)
-        answers = []
-        for entity, sub in parts:
-            sq = analyse(sub)
-            answers.append((entity, self.answer_one(question, sq, self._found(sq, library), library)))
+        subs = [(entity, analyse(sub)) for entity, sub in parts]
+        library.prefetch([sq.normalized for _, sq in subs])
+        answers = [(entity, self.answer_one(question, sq, self._found(sq, library), library)) for entity, sq in subs]
         return combine(question, answers, passages)
 
     @staticmethod

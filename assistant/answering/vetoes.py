@@ -133,6 +133,11 @@ def _noun_after(text: str, at: int) -> str:
     return phrase if len(phrase) >= 2 else ""
 
 
+# Words that say a figure is planned or aimed at, not what it counts: a work plan states its targets
+# without them ("2016年新增会员3500人" under 工作思路), so asking "计划新增多少" must not require the word.
+_MODALITY = frozenset("计划 目标 打算 力争 预计 准备 争取 确保".split())
+
+
 class KeyTermVeto:
     """A figure question's distinctive words (县级, 摘牌, 保额) must stand in the sentence, its table caption or
     the title, as written or as a synonym: else the sentence's figure counts something else."""
@@ -148,8 +153,8 @@ class KeyTermVeto:
             # a place name (陈埭镇) may stand a paragraph away, anywhere in the passage; a term the corpus
             # never holds is a segmentation artefact (卡发), not a word to look for
             where = passage if _PLACE_WORD.search(t) else line
-            if (len(t) > 1 and stats.doc_freq(t) and stats.idf(t) >= policy.key_term_idf and _content_word(t)
-                    and t not in where
+            if (len(t) > 1 and t not in _MODALITY and stats.doc_freq(t) and stats.idf(t) >= policy.key_term_idf
+                    and _content_word(t) and t not in where
                     and not any(alt in where for alt in alternatives(t))):
                 return f"句子没有提到“{t}”"
         return None

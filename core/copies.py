@@ -46,7 +46,7 @@ def _clusters(members: list[Member], policy: CopyPolicy) -> list[list[Member]]:
             i = parent[i]
         return i
 
-    for i, j in sorted(CandidateIndex([m.fingerprint for m in members], policy).pairs()):
+    for i, j in CandidateIndex([m.fingerprint for m in members], policy).pairs():
         if root(i) != root(j) and _copies(members[i], members[j], policy):
             parent[root(j)] = root(i)
     groups: dict[int, list[Member]] = {}

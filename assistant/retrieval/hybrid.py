@@ -79,6 +79,9 @@ class HybridRetriever(BaseRetriever):
         dense = self._dense_soon(dense_query, scope) if self.mode in ("hybrid", "dense") else None
         if self.mode in ("hybrid", "bm25"):
             channels["bm25"] = self.store.keyword_search(query, CANDIDATES, scope)
+            if self.mode == "hybrid" and not dense.done():  # the embedding still runs: rerank work meanwhile
+                ids = [cid for cid, _ in channels["bm25"]]
+                self.reranker.prepare(self._load(ids, dict.fromkeys(ids, 0.0)))
         if dense:
             channels["dense"] = dense.result()
         for hits in channels.values():

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import cn2an
 
@@ -146,6 +147,11 @@ def _masked_spans(folded: str) -> tuple[list[tuple[int, int]], list[Figure]]:
 
 def extract_figures(text: str) -> list[Figure]:
     """Every figure written in `text`, in order of position."""
+    return list(_figures(text))
+
+
+@lru_cache(maxsize=8192)  # the answerer's features and vetoes read each candidate sentence's figures ~5 times
+def _figures(text: str) -> tuple[Figure, ...]:
     folded = fold(text)
     masked, figures = _masked_spans(folded)
     pos = 0
@@ -160,7 +166,7 @@ def extract_figures(text: str) -> list[Figure]:
         if figure is not None:
             figures.append(Figure(figure.value, figure.unit, text[figure.start : figure.end],
                                   figure.start, figure.end, figure.approx))
-    return sorted(figures, key=lambda f: f.start)
+    return tuple(sorted(figures, key=lambda f: f.start))
 
 
 def normalise_figure(s: str) -> tuple[float, str] | None:

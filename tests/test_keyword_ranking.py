@@ -151,3 +151,18 @@ def test_with_frequencies_from_the_index_only_the_top_rows_are_read():
     assert len(read) <= 64
     best = sorted(streams, key=lambda i: (-bm25(streams[i], [b, a], avgdl), i))[:5]
     assert [cid for cid, _ in ranked] == [f"c{i}" for i in best]
+
+
+def test_listings_from_the_index_give_each_rows_frequency_and_length_and_follow_writes(tmp_path):
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    catalog.commit_document(*_doc("甲", "职工书屋 职工书屋 建设"))
+    catalog.commit_document(*_doc("乙", "职工之家 建设 职工书屋"))
+    streams = {cid: text.split(" ") for _, cid, text in catalog._db.execute("SELECT rowid, id, tokens FROM chunks_fts")}
+    rowid = {cid: r for r, cid in catalog._db.execute("SELECT rowid, id FROM chunks_fts")}
+    term = fts_parts("书屋")[0]
+    catalog.keyword_search("书屋", 5)  # fills the listing cache
+    listing = catalog._postings.listing(term)
+    got = {int(k): (int(tf), int(dl)) for k, tf, dl in zip(listing.keys, listing.tf, listing.dl)}
+    assert len(got) == 2 and got == {rowid[c]: (s.count(term), len(s)) for c, s in streams.items() if term in s}
+    catalog.commit_document(*_doc("丙", "书屋"))  # a write: the cached listing is dropped
+    assert "丙#0" in {cid for cid, _ in catalog.keyword_search("书屋", 5)}

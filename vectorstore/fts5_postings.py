@@ -80,6 +80,10 @@ class Fts5Postings:
         with self._lock:
             keys, tf = self._pairs(part)
             lengths = self._row_lengths()
+            if len(keys) and keys.max() >= len(lengths):  # rows written since the lengths were read
+                self.forget()
+                keys, tf = self._pairs(part)
+                lengths = self._row_lengths()
         if unserved:
             keep = ~np.isin(keys, np.fromiter(unserved, np.int64))
             keys, tf = keys[keep], tf[keep]

@@ -264,6 +264,7 @@ class Assistant:
         self._hybrid().embed_soon(normalize_query(resolved))  # embedded while the question is analysed
         q = analyse(resolved)
         library = StoreLibrary(self._hybrid(), self._articles, filters)
+        library.prefetch(self._answering().expected_queries(q))  # a question's parts, embedded beside it
         passages = library.passages(q.search, dense_query=q.normalized, names=q.entities)
         answer = yield from self._answering().stream(question, q, passages, library)
         problems = [] if answer.refused else check_answer(answer.answer, answer.citations)

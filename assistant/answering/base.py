@@ -41,6 +41,9 @@ class Answerer(Protocol):
     def stream(self, question: str, q: Question, passages: list[Passage], library: Library) -> AnswerStream:
         """question as asked; q the analysed (follow-up resolved) question; passages retrieved for it."""
 
+    def expected_queries(self, q: Question) -> list[str]:
+        """Questions it will retrieve for besides q, known before retrieval (embedded early; may be none)."""
+
 
 def _extractive(_argument: str, _settings, policy) -> Answerer:
     from assistant.answering.extractive import ExtractiveAnswerer

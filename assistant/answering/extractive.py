@@ -42,24 +42,24 @@ class ExtractiveAnswerer:
         yield answer.answer
         return answer
 
+    def expected_queries(self, q: Question) -> list[str]:
+        """The sub-questions this message will be answered by, known before retrieval: embedded beside the
+        whole question instead of after it."""
+        _, subs = planned(q)
+        return [sq.normalized for _, sq in subs] if len(subs) > 1 else []
+
     def answer(self, question: str, q: Question, passages: list[Passage], library: Library) -> Answer:
         """Several questions in one message are answered one by one (a later one may lean on the first, like
         a follow-up); a question naming several places, years or topics is answered part by part."""
-        asked = split_questions(q.normalized)
-        if len(asked) > 1:
-            firsts = [{"role": "user", "content": asked[0]}]
-            subs = [analyse(s) for s in (asked[0], *(resolve(a, firsts) for a in asked[1:]))]
-            library.prefetch([sq.normalized for sq in subs])  # embedded side by side, while the first is answered
-            answers = []
-            for label, sq in zip(asked, subs):
-                answers.append((label.rstrip("?？"), self.answer(question, sq, self._found(sq, library), library)))
+        separate, subs = planned(q)
+        if separate:
+            library.prefetch([sq.normalized for _, sq in subs])  # embedded side by side, while the first is answered
+            answers = [(label, self.answer(question, sq, self._found(sq, library), library)) for label, sq in subs]
             return combine(question, answers, passages)
-        parts = split_subjects(q) or split_years(q) or split_topics(q)
-        if not parts and asks_both_years(q):
-            parts = split_by_years(q, article_years(passages, library))
-        if len(parts) < 2:
+        if not subs and asks_both_years(q):
+            subs = [(entity, analyse(sub)) for entity, sub in split_by_years(q, article_years(passages, library))]
+        if len(subs) < 2:
             return self.answer_one(question, q, library.with_best_document(passages), library)
-        subs = [(entity, analyse(sub)) for entity, sub in parts]
         library.prefetch([sq.normalized for _, sq in subs])
         answers = [(entity, self.answer_one(question, sq, self._found(sq, library), library)) for entity, sq in subs]
         return combine(question, answers, passages)
@@ -125,6 +125,18 @@ class ExtractiveAnswerer:
             if line:
                 chosen.append(library.evidence_at(chosen[0].passage, doc, line))
         return cite(question, q.text, chosen)
+
+
+def planned(q: Question) -> tuple[bool, list[tuple[str, Question]]]:
+    """How a message is split before retrieval: (True, its questions) when it asks several, else (False, the
+    parts of one naming several places, years or topics; fewer than two: answered whole)."""
+    asked = split_questions(q.normalized)
+    if len(asked) > 1:
+        firsts = [{"role": "user", "content": asked[0]}]
+        texts = (asked[0], *(resolve(a, firsts) for a in asked[1:]))
+        return True, [(label.rstrip("?？"), analyse(text)) for label, text in zip(asked, texts)]
+    parts = split_subjects(q) or split_years(q) or split_topics(q)
+    return False, [(entity, analyse(sub)) for entity, sub in parts]
 
 
 def with_list_items(q: Question, chosen: list[Evidence], docs: dict[str, Article], library: Library

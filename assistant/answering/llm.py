@@ -84,6 +84,9 @@ class LLMAnswerer:
                          timeout=settings.llm_timeout, max_retries=1, streaming=True)
         self.chain = load_prompt() | llm | StrOutputParser()
 
+    def expected_queries(self, q: Question) -> list[str]:
+        return []  # one retrieval, for the question itself
+
     def stream(self, question: str, q: Question, passages: list[Passage], library: Library) -> AnswerStream:
         """Yields tokens; returns (via StopIteration) the checked Answer."""
         if not passages:

@@ -19,7 +19,7 @@ import numpy as np
 
 from core.documents import DEFAULT_KB, Chunk, Document
 from core.text import TermStats, tokenize
-from vectorstore.fts5_postings import Fts5Postings
+from vectorstore.fts5_postings import Fts5Postings, varint
 from vectorstore.keyword_ranking import POSTINGS_BUDGET, Listing, QueryTerm, fts_stream, query_terms, top_k
 from vectorstore.scope import Scope
 from vectorstore.sqlite import open_sqlite
@@ -82,17 +82,6 @@ class DocumentRow:
 
 def _phrase(token: str) -> str:
     return '"' + token.replace('"', "") + '"'
-
-
-def _varint(buf: bytes, at: int) -> tuple[int, int]:
-    """An SQLite varint (FTS5's record format) at `at`: its value and where the next one starts."""
-    value = 0
-    for i in range(8):
-        byte = buf[at + i]
-        value = (value << 7) | (byte & 0x7F)
-        if not byte & 0x80:
-            return value, at + i + 1
-    return (value << 8) | buf[at + 8], at + 9
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -458,8 +447,11 @@ class Catalog:
                    f"WHERE chunks_fts MATCH ? AND d.status = 'ready'{where}")
         split = (lambda text: text.split(" ") if text else []) if self._split_rows else fts_stream
 
+        def indexed(term: QueryTerm) -> bool:  # its rows' frequencies and lengths come from the index itself
+            return len(term.parts) == 1 and not scope.active
+
         def postings(term: QueryTerm) -> Listing:
-            if len(term.parts) == 1 and not scope.active:  # frequencies and lengths from the index itself
+            if indexed(term):
                 return self._postings.listing(term.parts[0], self._unready_keyword_rows())
             with self._lock:
                 found = self._db.execute(f"SELECT f.rowid FROM {rows_of}", [_phrase(term.token), *params])
@@ -471,9 +463,8 @@ class Catalog:
                                          f"({','.join('?' * len(keys))})", keys).fetchall()
             return [(rowid, cid, split(text)) for rowid, cid, text in found if cid not in unready]
 
-        exact = not scope.active and all(len(t.parts) == 1 for t in terms)  # every listing with frequencies
         ranked = top_k(terms, k, tokens / rows, postings, read, native=True,
-                       budget=None if exact else POSTINGS_BUDGET)
+                       budget=None if all(map(indexed, terms)) else POSTINGS_BUDGET)
         if ranked is not None:
             return ranked
         # every term common: FTS5 ranks natively (a few more rows asked for, in case some are unready)
@@ -489,8 +480,8 @@ class Catalog:
             row = self._db.execute("SELECT block FROM chunks_fts_data WHERE id = 1").fetchone()
         if not row or not row[0]:
             return 0, 0
-        n_rows, at = _varint(row[0], 0)
-        n_tokens, _ = _varint(row[0], at)
+        n_rows, at = varint(row[0], 0)
+        n_tokens, _ = varint(row[0], at)
         return n_rows, n_tokens
 
     # -- health (see vectorstore/doctor.py) --

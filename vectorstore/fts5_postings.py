@@ -22,16 +22,15 @@ VOCAB = "temp.chunks_terms"  # per connection: nothing is added to the store's f
 CACHED_ROWS = 3_000_000
 
 
-def _first_varint(buf: bytes) -> int:
-    """The first SQLite varint of a docsize record: the row's token count in its first column."""
+def varint(buf: bytes, at: int) -> tuple[int, int]:
+    """An SQLite varint (FTS5's record format) at `at`: its value and where the next one starts."""
     value = 0
-    for i, byte in enumerate(buf[:9]):
-        if i == 8:
-            return (value << 8) | byte
+    for i in range(8):
+        byte = buf[at + i]
         value = (value << 7) | (byte & 0x7F)
-        if byte < 0x80:
-            return value
-    return value
+        if not byte & 0x80:
+            return value, at + i + 1
+    return (value << 8) | buf[at + 8], at + 9
 
 
 class Fts5Postings:
@@ -56,7 +55,7 @@ class Fts5Postings:
             rows = self._db.execute("SELECT id, sz FROM chunks_fts_docsize").fetchall()
             lengths = np.zeros(max((r for r, _ in rows), default=0) + 1, np.int32)
             for rowid, size in rows:
-                lengths[rowid] = _first_varint(size)
+                lengths[rowid] = varint(size, 0)[0]  # the row's tokens in its first column
             self._lengths = lengths
         return self._lengths
 
@@ -90,4 +89,4 @@ class Fts5Postings:
         return Listing(keys, tf, lengths[keys] if len(lengths) else np.zeros(0, np.int32))
 
 
-__all__ = ["Fts5Postings"]
+__all__ = ["Fts5Postings", "varint"]

@@ -163,11 +163,10 @@ class VectorStore:
         ingest's vectors at once took most of its memory (2.7 GB at 100k chunks, bench/scale.py)."""
         for batch in _batches(writes, WRITE_BATCH_CHUNKS):
             self.catalog.mark_pending([w.doc for w in batch])
-            kept = {c.id for w in batch for c in w.chunks}
-            stale = self._chroma_ids([w.doc.source for w in batch]) - kept
+            chunks = [c for w in batch for c in w.chunks]
+            stale = self._chroma_ids([w.doc.source for w in batch]) - {c.id for c in chunks}
             if stale:
                 self.collection.delete(ids=sorted(stale))
-            chunks = [c for w in batch for c in w.chunks]
             self.write_vectors(chunks, self.embedder.embed_passages([c.embedding_text() for c in chunks]))
             for w in batch:
                 self.catalog.commit_document(w.doc, w.chunks, w.furniture, w.copy_of)

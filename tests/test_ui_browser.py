@@ -36,6 +36,8 @@ SHIFANG = "什邡市总工会建了多少家新就业形态工会？"
 EXAMPLE = "什邡市总工会新就业形态工会组织有多少家？"  # generated from 000 by assistant.examples
 WUHAN = "武汉市总工会建了多少家新就业形态工会？"
 FIRST_ANSWER_MS = 60_000  # the first question may wait for the embedder to load
+SENT_MS = 15_000  # until a sent question's bubble shows
+SERVER_LOGS: list[Path] = []  # of the servers this module started, quoted when a wait fails
 
 expect.set_options(timeout=20_000)
 
@@ -53,6 +55,7 @@ def serving(store: Path, log: Path, *args: str):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     env.update(GRADIO_ANALYTICS_ENABLED="False", ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1",
                ASSISTANT_CONFIG=str(log.parent / "no-config.toml"))
+    SERVER_LOGS.append(log)
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "cli.serve", "--store", str(store), "--port", str(port), *args],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -125,10 +128,29 @@ def shot(page: Page, name: str) -> None:
 
 def ask(page: Page, question: str, nth: int) -> None:
     """Type a question, press Enter, wait for answer number nth (1-based) to finish."""
-    page.locator("#question textarea").fill(question)
+    box = page.locator("#question textarea")
+    box.fill(question)
     page.keyboard.press("Enter")
-    done = page.locator("#chat .qa-answer:not(.qa-streaming)")
-    expect(done).to_have_count(nth, timeout=FIRST_ANSWER_MS)
+    try:  # the answer's bubble appears before any retrieval starts
+        expect(page.locator("#chat .qa-answer")).to_have_count(nth, timeout=SENT_MS)
+    except AssertionError:
+        if box.input_value() != question:
+            raise AssertionError(f"sent, but no answer bubble drawn{diagnosis(page)}") from None
+        # Nothing was sent: the question is still in the box. Once in CI (1 of ~900 browser asks) an Enter
+        # right after the page mounted was lost; a user presses again, and so does this test, once.
+        page.keyboard.press("Enter")
+    try:
+        expect(page.locator("#chat .qa-answer:not(.qa-streaming)")).to_have_count(nth, timeout=FIRST_ANSWER_MS)
+    except AssertionError:
+        raise AssertionError(f"answer {nth} never finished{diagnosis(page)}") from None
+
+
+def diagnosis(page: Page) -> str:
+    """What a failed wait saw: the chat as text, a screenshot, and the end of the server's log."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "failed-wait.png"))
+    logs = "".join(log.read_text()[-1500:] for log in SERVER_LOGS if log.exists())
+    return f"\nchat: {page.locator('#chat').inner_text()[-800:]!r}\nserver logs: {logs}"
 
 
 @pytest.mark.browser

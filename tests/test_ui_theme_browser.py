@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
 
-from tests.test_ui_browser import FIRST_ANSWER_MS, SHIFANG, browser, serving, shot  # noqa: E402,F401  (browser: a fixture)
+from tests.test_ui_browser import SHIFANG, ask, browser, serving, shot  # noqa: E402,F401  (browser: a fixture)
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
@@ -34,12 +34,6 @@ def server(sample_store, tmp_path_factory) -> str:
         yield url
 
 
-def ask(page, question: str) -> None:
-    page.locator("#question textarea").fill(question)
-    page.keyboard.press("Enter")
-    expect(page.locator("#chat .qa-answer:not(.qa-streaming)")).to_have_count(1, timeout=FIRST_ANSWER_MS)
-
-
 def contrasts(page) -> dict[str, float]:
     page.locator("#sources #src-0-1 .src-doc > summary").click()
     return {sel: page.evaluate(CONTRAST, sel) for sel in
@@ -55,7 +49,7 @@ def test_dark_mode_is_readable(browser, server, how):
     page.goto(server + ("?__theme=dark" if how == "query" else ""))
     expect(page.locator("#chat")).to_be_visible()
     assert page.evaluate("!!document.querySelector('.dark')")
-    ask(page, SHIFANG)
+    ask(page, SHIFANG, 1)
     ratios = contrasts(page)
     print(how, ratios)
     assert all(r >= 4.5 for r in ratios.values()), ratios
@@ -69,7 +63,7 @@ def test_phone_layout_and_no_server_paths(browser, server, sample_store):
     page = ctx.new_page()
     page.goto(server)
     expect(page.locator("#chat")).to_be_visible()
-    ask(page, SHIFANG)
+    ask(page, SHIFANG, 1)
     chat, sources = page.locator("#chat").bounding_box(), page.locator("#sources").bounding_box()
     assert sources["y"] >= chat["y"] + chat["height"] - 1
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")

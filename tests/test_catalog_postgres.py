@@ -52,3 +52,19 @@ def test_postgres_ranks_every_gold_question_as_sqlite_within_each_scope(both):
             assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(ours, theirs)), (q, scope)
     assert pg.has_documents(("培训资料",)) and not pg.has_documents(("没有",))
     assert pg.knowledge_bases() == sqlite.knowledge_bases()
+
+
+def test_both_catalogs_give_the_indexed_token_streams_and_the_documents_naming_a_place(both):
+    sqlite, pg = both
+    sources = [row.source for row in sqlite.documents()]
+    ids = sorted(sqlite.chunk_ids(sources[0]))
+    streams = sqlite.token_streams(ids)
+    assert set(streams) == set(ids) and pg.token_streams(ids) == streams
+    shifang = next(s for s in sources if Path(s).name.startswith("000_"))
+    stream = sqlite.token_streams(sorted(sqlite.chunk_ids(shifang)))
+    assert any("什邡" in tokens for tokens in stream.values())  # jieba's tokens, as the index holds them
+    for catalog in (sqlite, pg):
+        assert catalog.sources_naming(sources, ["什邡"]) == {shifang}
+        assert catalog.sources_naming(sources, ["什邡", "南昌"]) == set()
+        assert catalog.sources_naming(sources, ["50%_"]) == set()  # LIKE's wildcards are matched as text
+        assert catalog.sources_naming(sources, []) == set(sources)

@@ -84,6 +84,10 @@ def _phrase(token: str) -> str:
     return '"' + token.replace('"', "") + '"'
 
 
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for a, b in sorted(spans):
@@ -121,7 +125,8 @@ class Catalog:
         # older rows (jieba tokens as they came) keeps the regex for all of them.
         if self._db.execute("SELECT 1 FROM chunks_fts LIMIT 1").fetchone() is None:
             self.set_setting("keyword_rows", KEYWORD_ROWS)
-        self._split_rows = self.get_setting("keyword_rows") == KEYWORD_ROWS
+        split_rows = self.get_setting("keyword_rows") == KEYWORD_ROWS
+        self._split = (lambda text: text.split(" ") if text else []) if split_rows else fts_stream
         self._postings = Fts5Postings(self._db, self._lock)
 
     def _link_keyword_rows(self) -> None:
@@ -343,6 +348,34 @@ class Catalog:
             out.update((r[0], ChunkRow(*r)) for r in rows)
         return out
 
+    def token_streams(self, ids: list[str]) -> dict[str, list[str]]:
+        """id → the token stream its keyword row holds (jieba's tokens of its title/date header and text, cut
+        once at ingest): a reranker reads them instead of cutting every candidate again per question."""
+        out = {}
+        with self._lock:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                rows = self._db.execute("SELECT c.id, f.tokens FROM chunks c JOIN chunks_fts f ON f.rowid = c.fts_rowid "
+                                        f"WHERE c.id IN ({','.join('?' * len(part))})", part)
+                out.update((cid, self._split(tokens)) for cid, tokens in rows)
+        return out
+
+    def sources_naming(self, sources: list[str], names: list[str]) -> set[str]:
+        """Those of the sources whose title or text holds every one of the names (matched in SQL: the texts
+        are not read out)."""
+        if not names:
+            return set(sources)
+        holds = " AND ".join(["(title LIKE ? ESCAPE '\\' OR text LIKE ? ESCAPE '\\')"] * len(names))
+        patterns = [f"%{_like_escaped(n)}%" for n in names for _ in (0, 1)]
+        out: set[str] = set()
+        with self._lock:
+            for i in range(0, len(sources), 500):
+                part = sources[i : i + 500]
+                out.update(r[0] for r in self._db.execute(
+                    f"SELECT source FROM documents WHERE source IN ({','.join('?' * len(part))}) AND {holds}",
+                    [*part, *patterns]))
+        return out
+
     def chunk_at(self, source: str, start: int, end: int) -> ChunkRow | None:
         """The first chunk of a ready document that covers [start, end)."""
         row = self._db.execute(
@@ -445,7 +478,6 @@ class Catalog:
         rows_of = ("chunks_fts f WHERE chunks_fts MATCH ?" if not scope.active else
                    "chunks_fts f JOIN chunks c ON c.id = f.id JOIN documents d ON d.source = c.source "
                    f"WHERE chunks_fts MATCH ? AND d.status = 'ready'{where}")
-        split = (lambda text: text.split(" ") if text else []) if self._split_rows else fts_stream
 
         def indexed(term: QueryTerm) -> bool:  # its rows' frequencies and lengths come from the index itself
             return len(term.parts) == 1 and not scope.active
@@ -461,7 +493,7 @@ class Catalog:
             with self._lock:
                 found = self._db.execute(f"SELECT rowid, id, tokens FROM chunks_fts WHERE rowid IN "
                                          f"({','.join('?' * len(keys))})", keys).fetchall()
-            return [(rowid, cid, split(text)) for rowid, cid, text in found if cid not in unready]
+            return [(rowid, cid, self._split(text)) for rowid, cid, text in found if cid not in unready]
 
         ranked = top_k(terms, k, tokens / rows, postings, read, native=True,
                        budget=None if all(map(indexed, terms)) else POSTINGS_BUDGET)

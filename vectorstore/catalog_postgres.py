@@ -265,6 +265,10 @@ class PostgresCatalog(Catalog):
 
         return top_k(terms, k, tokens / rows, postings, read)
 
+    def token_streams(self, ids: list[str]) -> dict[str, list[str]]:
+        found = self._db.execute("SELECT id, tokens FROM chunks_fts WHERE id = ANY(?)", [ids]).fetchall()
+        return {cid: text.split(" ") if text else [] for cid, text in found}
+
     # -- health --
     def integrity_ok(self) -> bool:
         """PostgreSQL checks its own pages; here: the server answers and the catalog's tables are there."""

@@ -289,6 +289,12 @@ class VectorStore:
     def term_stats(self, terms: list[str]) -> TermStats:
         return self.catalog.term_stats(terms)
 
+    def token_streams(self, ids: list[str]) -> dict[str, list[str]]:
+        return self.catalog.token_streams(ids)
+
+    def sources_naming(self, sources: list[str], names: list[str]) -> set[str]:
+        return self.catalog.sources_naming(sources, names)
+
     def stats(self) -> dict:
         return {
             "documents": self.catalog.count_documents(),

@@ -79,9 +79,6 @@ class HybridRetriever(BaseRetriever):
         dense = self._dense_soon(dense_query, scope) if self.mode in ("hybrid", "dense") else None
         if self.mode in ("hybrid", "bm25"):
             channels["bm25"] = self.store.keyword_search(query, CANDIDATES, scope)
-            if self.mode == "hybrid" and not dense.done():  # the embedding still runs: rerank work meanwhile
-                ids = [cid for cid, _ in channels["bm25"]]
-                self.reranker.prepare(self._load(ids, dict.fromkeys(ids, 0.0)))
         if dense:
             channels["dense"] = dense.result()
         for hits in channels.values():
@@ -91,7 +88,7 @@ class HybridRetriever(BaseRetriever):
         passages = self._load(ranked, fused, channel_scores(channels, fused))
         if self.mode == "hybrid":
             passages = self._rerank(query, passages)
-        return naming_first(passages, names, self._document_text)[:k]
+        return naming_first(passages, names, self.store.sources_naming)[:k]
 
     def embed_soon(self, dense_query: str) -> Future:
         """Start embedding the dense query on a worker thread and go on: the embedding is most of a question's
@@ -105,10 +102,6 @@ class HybridRetriever(BaseRetriever):
                 running = _IN_FLIGHT[key] = QUERY_EMBEDDING.submit(embedder.embed_query, text)
                 running.add_done_callback(lambda _: _forget(key))
             return running
-
-    def _document_text(self, source: str) -> str:
-        doc = self.store.document(source)
-        return f"{doc.title if doc else ''}\n{self.store.document_text(source) or ''}"
 
     def _dense_soon(self, dense_query: str, scope: Scope) -> Future:
         """The dense search, run by the embedding's own worker as soon as the vector is there (a callback, so
@@ -154,7 +147,7 @@ class HybridRetriever(BaseRetriever):
             return passages
         documents = {source: read_text(self.store, source, passages, self.window, padded=False)
                      for source in {p.source for p in passages}}
-        new = self.reranker.scores(query, passages, documents, self.store.term_stats)
+        new = self.reranker.scores(query, passages, documents, self.store.term_stats, self.store.token_streams)
         if new is None:
             return passages
         # Blend with the fused rank score so neither signal alone decides.
@@ -165,19 +158,18 @@ class HybridRetriever(BaseRetriever):
                 for b, s, p in scored]
 
 
-def naming_first(passages: list[Passage], names: Sequence[str], document_text: Callable[[str], str]
-                 ) -> list[Passage]:
+def naming_first(passages: list[Passage], names: Sequence[str],
+                 naming: Callable[[list[str], list[str]], set[str]]) -> list[Passage]:
     """Passages of documents that name every place asked, then the rest, each in rank order. Many articles
     share sentences ("市总工会开展夏送清凉活动") and differ only in the place: among thousands, a question about
-    one place would otherwise get other places' copies, which the answerer must then reject. Moved passages
-    are marked (scores["named"]) for the hit test."""
-    if not names:
+    one place would otherwise get other places' copies, which the answerer must then reject. naming(sources,
+    stems): those of the sources whose title or text holds every stem. Moved passages are marked
+    (scores["named"]) for the hit test."""
+    if not names or not passages:
         return passages
-    stems = {place_stem(n) for n in names}
-    texts = {source: document_text(source) for source in {p.source for p in passages}}
-    names_all = {source: all(stem in text for stem in stems) for source, text in texts.items()}
-    naming = [replace(p, scores={**p.scores, "named": 1.0}) for p in passages if names_all[p.source]]
-    return naming + [p for p in passages if not names_all[p.source]] if naming else passages
+    named = naming(list(dict.fromkeys(p.source for p in passages)), sorted({place_stem(n) for n in names}))
+    naming_all = [replace(p, scores={**p.scores, "named": 1.0}) for p in passages if p.source in named]
+    return naming_all + [p for p in passages if p.source not in named] if naming_all else passages
 
 
 def channel_scores(channels: dict[str, list[tuple[str, float]]], fused: dict[str, float]) -> dict[str, dict[str, float]]:

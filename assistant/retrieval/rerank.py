@@ -3,32 +3,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 from assistant.models import Passage
 from core.registry import Registry
 from core.text import TermStats, tokenize
+from vectorstore.keyword_ranking import fts_parts
 
 StatsReader = Callable[[list[str]], TermStats]
+# chunk ids → each chunk's indexed token stream (the keyword index's row: jieba's tokens, cut once at ingest)
+StreamsReader = Callable[[list[str]], Mapping[str, Sequence[str]]]
 
 
 class Reranker(Protocol):
     def scores(self, query: str, passages: list[Passage], documents: Mapping[str, str],
-               stats: StatsReader) -> list[float] | None:
+               stats: StatsReader, streams: StreamsReader) -> list[float] | None:
         """A relevance score per passage (higher is better), or None to keep the fused order."""
 
-    def prepare(self, passages: list[Passage]) -> None:
-        """Work on likely candidates ahead of scores(), while the query embedding runs (may do nothing)."""
+
+Weights = list[tuple[str, tuple[str, ...], float]]
 
 
-def lexical_overlap(query_tokens: list[str], text: str, document: str, stats: TermStats) -> float:
-    """IDF-weighted share of query tokens in the text (0..1); tokens found only elsewhere in its document
-    (e.g. the city named in the headline, "全市" in the passage) earn half."""
-    have = set(tokenize(text))
-    weights = {t: stats.idf(t) for t in set(query_tokens) if stats.doc_freq(t)}
-    total = sum(weights.values()) or 1.0
-    return sum(w if t in have else 0.5 * w if t in document else 0.0 for t, w in weights.items()) / total
+def query_weights(query_tokens: list[str], stats: TermStats) -> Weights:
+    """Each query token the index holds: the token, its parts as the index splits it ("84.8%" → 84, 8) and
+    its idf. Worked out once per question, then matched against every candidate."""
+    return [(t, tuple(parts), stats.idf(t)) for t in sorted(set(query_tokens))
+            if stats.doc_freq(t) and (parts := fts_parts(t))]
+
+
+def lexical_overlap(weights: Weights, stream: Sequence[str], document: str) -> float:
+    """IDF-weighted share of query tokens in the passage's indexed token stream (0..1); tokens found only
+    elsewhere in its document (e.g. the city named in the headline, "全市" in the passage) earn half."""
+    have = set(stream)
+    total = sum(w for _, _, w in weights) or 1.0
+    return sum(w if all(p in have for p in parts) else 0.5 * w if t in document else 0.0
+               for t, parts, w in weights) / total
 
 
 def _scored_text(p: Passage) -> str:
@@ -36,24 +46,18 @@ def _scored_text(p: Passage) -> str:
 
 
 class LexicalReranker:
-    def scores(self, query, passages, documents, stats):
+    def scores(self, query, passages, documents, stats, streams):
+        # the index's token streams, not jieba again: cutting ~30 new chunks was most of a retrieval after
+        # the query embedding at 10k+ chunks (~0.5 ms each)
         tokens = tokenize(query)
-        read = stats(sorted(set(tokens)))
-        return [lexical_overlap(tokens, _scored_text(p), documents[p.source], read) for p in passages]
-
-    def prepare(self, passages):
-        # jieba on a new chunk costs ~0.5 ms: thirty of them were most of a retrieval at 10k+ chunks, after
-        # the embedding; tokenized now, scores() finds them in tokenize's cache
-        for p in passages:
-            tokenize(_scored_text(p))
+        weights = query_weights(tokens, stats(sorted(set(tokens))))
+        indexed = streams([p.chunk_id for p in passages])
+        return [lexical_overlap(weights, indexed.get(p.chunk_id, ()), documents[p.source]) for p in passages]
 
 
 class NoReranker:
-    def scores(self, query, passages, documents, stats):
+    def scores(self, query, passages, documents, stats, streams):
         return None
-
-    def prepare(self, passages):
-        pass
 
 
 class CrossEncoderReranker:
@@ -64,11 +68,8 @@ class CrossEncoderReranker:
 
         self._model = CrossEncoder(model, device="cpu")
 
-    def scores(self, query, passages, documents, stats):
+    def scores(self, query, passages, documents, stats, streams):
         return [float(s) for s in self._model.predict([(query, _scored_text(p)) for p in passages])]
-
-    def prepare(self, passages):
-        pass
 
 
 RERANKERS: Registry[Reranker] = Registry("rerank")

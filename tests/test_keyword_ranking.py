@@ -4,6 +4,7 @@ rows each chunk links to so replacing a document does not scan the index."""
 from __future__ import annotations
 
 import json
+import time
 import sqlite3
 from pathlib import Path
 
@@ -165,4 +166,32 @@ def test_listings_from_the_index_give_each_rows_frequency_and_length_and_follow_
     got = {int(k): (int(tf), int(dl)) for k, tf, dl in zip(listing.keys, listing.tf, listing.dl)}
     assert len(got) == 2 and got == {rowid[c]: (s.count(term), len(s)) for c, s in streams.items() if term in s}
     catalog.commit_document(*_doc("丙", "书屋"))  # a write: the cached listing is dropped
+    assert "丙#0" in {cid for cid, _ in catalog.keyword_search("书屋", 5)}
+
+
+def test_warming_lists_the_most_frequent_terms_ahead_and_again_once_the_store_is_quiet(tmp_path, monkeypatch):
+    from vectorstore import fts5_postings
+
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    catalog.commit_document(*_doc("甲", "职工书屋 职工书屋 建设"))
+    catalog.commit_document(*_doc("乙", "职工之家 建设 职工书屋"))
+    cold = catalog.keyword_search("职工书屋建设", 5)
+    postings = catalog._postings
+    postings.forget()
+    counts = dict(catalog._db.execute(f"SELECT term, doc FROM {fts5_postings.TERMS}"))
+    common = max(counts, key=counts.get)
+    assert postings.warm(rows=counts[common], background=False) == counts[common]  # the most frequent first
+    assert set(postings._cache) == {common}
+    assert catalog.warm_keyword_listings(background=False) == sum(counts.values())  # all fit the default budget
+    assert set(postings._cache) == set(counts)
+    assert catalog.keyword_search("职工书屋建设", 5) == cold  # the same ranking from warmed listings
+
+    monkeypatch.setattr(fts5_postings, "REWARM_AFTER_S", 0.05)
+    catalog.commit_document(*_doc("丙", "书屋"))  # a write drops the listings, then they are warmed again
+    assert not postings._cache
+    deadline = time.monotonic() + 10
+    while postings._warmer is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    counts = dict(catalog._db.execute(f"SELECT term, doc FROM {fts5_postings.TERMS}"))
+    assert postings._warmer is None and set(postings._cache) == set(counts)
     assert "丙#0" in {cid for cid, _ in catalog.keyword_search("书屋", 5)}

@@ -481,9 +481,11 @@ def launch_options(max_file_mb: int = 50) -> dict:
 def warm_up(assistant: Assistant) -> None:
     """Check the store (problems are logged: an ingest running in another process may look interrupted, so
     repairing is left to `assistant doctor --repair`), and load the embedder and keyword index before
-    serving: the first question is not slow, and concurrent first requests never race to initialise the store."""
+    serving: the first question is not slow, and concurrent first requests never race to initialise the store.
+    The common keyword terms' listings are read in the background meanwhile (a few seconds at 100k chunks)."""
     try:
         assistant.check_store()
+        assistant.warm_up(listings=True)
         assistant.retrieve("工会", k=1)
     except AssistantError as exc:  # an empty store: nothing to warm
         log.info("warm-up skipped: %s", exc)

@@ -125,8 +125,8 @@ class Catalog:
         # older rows (jieba tokens as they came) keeps the regex for all of them.
         if self._db.execute("SELECT 1 FROM chunks_fts LIMIT 1").fetchone() is None:
             self.set_setting("keyword_rows", KEYWORD_ROWS)
-        split_rows = self.get_setting("keyword_rows") == KEYWORD_ROWS
-        self._split = (lambda text: text.split(" ") if text else []) if split_rows else fts_stream
+        self._split_rows = self.get_setting("keyword_rows") == KEYWORD_ROWS
+        self._split = (lambda text: text.split(" ") if text else []) if self._split_rows else fts_stream
         self._postings = Fts5Postings(self._db, self._lock)
 
     def _link_keyword_rows(self) -> None:
@@ -347,6 +347,10 @@ class Catalog:
             )
             out.update((r[0], ChunkRow(*r)) for r in rows)
         return out
+
+    def warm_keyword_listings(self, background: bool = True) -> int:
+        """Read the most frequent terms' listings ahead (vectorstore/fts5_postings.py); the rows read now."""
+        return self._postings.warm(background=background) if self._postings is not None else 0
 
     def token_streams(self, ids: list[str]) -> dict[str, list[str]]:
         """id → the token stream its keyword row holds (jieba's tokens of its title/date header and text, cut

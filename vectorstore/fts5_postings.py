@@ -8,18 +8,29 @@ With both, keyword ranking knows a listed term's exact part of every row's BM25 
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 
 import numpy as np
 
 from vectorstore.keyword_ranking import Listing
 
+log = logging.getLogger(__name__)
+
 VOCAB = "temp.chunks_terms"  # per connection: nothing is added to the store's file
+TERMS = "temp.chunks_term_rows"  # each term's row count, for warming
 # Listings kept between questions until the store changes, most recently used first out last: a common
-# term's listing (~90k rows at 100k chunks) costs ~70 ms to read and 1 MB to keep; 3M rows is ~36 MB.
-CACHED_ROWS = 3_000_000
+# term's listing (~90k rows at 100k chunks) costs ~35-70 ms to read and 0.7 MB to keep; 8M rows is ~64 MB.
+CACHED_ROWS = 8_000_000
+# Read ahead by warm(): the most frequent terms' listings, these many rows in all. At 93k chunks 6M rows are
+# the ~450 terms in 6k+ rows each (a cold one costs 5-70 ms), read in ~5 s; questions meet only rarer terms
+# cold (bench/scale.py).
+WARM_ROWS = 6_000_000
+REWARM_AFTER_S = 30.0  # after the store changed, warm again once it has been quiet this long (an ingest
+#                        commits every few seconds: warming between its writes would be thrown away)
 
 
 def varint(buf: bytes, at: int) -> tuple[int, int]:
@@ -41,14 +52,74 @@ class Fts5Postings:
         self._lengths: np.ndarray | None = None
         self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached_rows = 0
+        self._warm_rows = 0  # set by warm(): then kept warm after each change
+        self._generation = 0  # a change or a new warm() stops a warming under way
+        self._due = 0.0  # when the warming thread may start
+        self._warmer: threading.Thread | None = None
         with self._lock:
             db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB} USING fts5vocab(main, chunks_fts, 'instance')")
+            db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TERMS} USING fts5vocab(main, chunks_fts, 'row')")
 
     def forget(self) -> None:
-        """The store changed: row lengths and listings are read again when next needed."""
+        """The store changed: row lengths and listings are read again when next needed (warmed again once
+        the store is quiet, if warm() was asked for)."""
         self._lengths = None
         self._cache.clear()
         self._cached_rows = 0
+        self._generation += 1
+        if self._warm_rows:
+            self._start_warming(REWARM_AFTER_S)
+
+    def warm(self, rows: int = WARM_ROWS, background: bool = True) -> int:
+        """Read the most frequent terms' listings ahead, up to `rows` rows in all, and again after each change
+        of the store: a question then meets only rarer terms cold. Returns the rows read (0 when in the
+        background)."""
+        with self._lock:
+            self._warm_rows = rows
+            self._generation += 1
+            generation = self._generation
+            if background:
+                self._start_warming(0.0)
+                return 0
+        return self._warm(generation)
+
+    def _start_warming(self, delay: float) -> None:
+        """One warming thread at a time: it waits until `delay` after the latest change, then warms."""
+        self._due = time.monotonic() + delay
+        if self._warmer is None:
+            self._warmer = threading.Thread(target=self._keep_warm, name="keyword-listings", daemon=True)
+            self._warmer.start()
+
+    def _keep_warm(self) -> None:
+        while True:
+            with self._lock:
+                wait, generation = self._due - time.monotonic(), self._generation
+            if wait > 0:  # in short naps: a later change moves the time on
+                time.sleep(min(wait, 0.5))
+                continue
+            self._warm(generation)
+            with self._lock:
+                if generation == self._generation:  # warmed, and nothing changed meanwhile
+                    self._warmer = None
+                    return
+
+    def _warm(self, generation: int) -> int:
+        """Listings of the most frequent terms until the budget, one term per hold of the lock (a question
+        waits for at most one listing); stops once the store changes or warming restarts."""
+        with self._lock:
+            if generation != self._generation:
+                return 0
+            counts = self._db.execute(f"SELECT term, doc FROM {TERMS} ORDER BY doc DESC LIMIT 10000").fetchall()
+        started, listed = time.perf_counter(), 0
+        for term, rows in counts:
+            if listed + rows > self._warm_rows:
+                break
+            with self._lock:
+                if generation != self._generation:
+                    return listed
+                listed += len(self._pairs(term)[0])
+        log.info("keyword listings warmed: %d rows in %.1f s", listed, time.perf_counter() - started)
+        return listed
 
     def _row_lengths(self) -> np.ndarray:
         if self._lengths is None:
@@ -89,4 +160,4 @@ class Fts5Postings:
         return Listing(keys, tf, lengths[keys] if len(lengths) else np.zeros(0, np.int32))
 
 
-__all__ = ["Fts5Postings", "varint"]
+__all__ = ["CACHED_ROWS", "REWARM_AFTER_S", "WARM_ROWS", "Fts5Postings", "varint"]

@@ -289,6 +289,9 @@ class VectorStore:
     def term_stats(self, terms: list[str]) -> TermStats:
         return self.catalog.term_stats(terms)
 
+    def warm_keyword_index(self, background: bool = True) -> int:
+        return self.catalog.warm_keyword_listings(background)
+
     def token_streams(self, ids: list[str]) -> dict[str, list[str]]:
         return self.catalog.token_streams(ids)
 

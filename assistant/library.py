@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from assistant.answering.citations import Evidence
 from assistant.article import Article
 from assistant.models import Filters, Passage
-from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.hybrid import HybridRetriever, RetrievalMode
 from assistant.retrieval.reading import DEFAULT_WINDOW, ReadWindow, is_long, read_text
 from core.text import TermStats
 from vectorstore.catalog import DocumentRow
@@ -58,8 +58,9 @@ class StoreLibrary:
         self._articles = articles
         self.filters = filters
 
-    def passages(self, query: str, dense_query: str | None = None, names: Sequence[str] = ()) -> list[Passage]:
-        return self.retriever.passages(query, filters=self.filters, dense_query=dense_query, names=names)
+    def passages(self, query: str, dense_query: str | None = None, names: Sequence[str] = (),
+                 mode: RetrievalMode | None = None) -> list[Passage]:
+        return self.retriever.passages(query, filters=self.filters, dense_query=dense_query, names=names, mode=mode)
 
     def prefetch(self, dense_queries: Sequence[str]) -> None:
         for text in dense_queries:

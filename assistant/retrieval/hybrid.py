@@ -66,18 +66,21 @@ class HybridRetriever(BaseRetriever):
         return [to_langchain(p) for p in self.passages(query)]
 
     def passages(self, query: str, k: int | None = None, filters: Filters | None = None,
-                 dense_query: str | None = None, names: Sequence[str] = ()) -> list[Passage]:
+                 dense_query: str | None = None, names: Sequence[str] = (),
+                 mode: RetrievalMode | None = None) -> list[Passage]:
         """dense_query: the text to embed for the dense side (default: query), e.g. the whole question
         while query is its content words; the answerer then reuses that one query embedding. names: the
-        places the question names; passages of documents naming them come first."""
+        places the question names; passages of documents naming them come first. mode: this search's, if
+        not the retriever's."""
         k = k or self.k
+        mode = mode or self.mode
         query = normalize_query(query)
         dense_query = normalize_query(dense_query) if dense_query else query
         filters = filters or self.filters
         scope = self.store.scope(filters.sources, filters.kbs, filters.date_from, filters.date_to)
         rankings, channels = [], {}
-        dense = self._dense_soon(dense_query, scope) if self.mode in ("hybrid", "dense") else None
-        if self.mode in ("hybrid", "bm25"):
+        dense = self._dense_soon(dense_query, scope) if mode in ("hybrid", "dense") else None
+        if mode in ("hybrid", "bm25"):
             channels["bm25"] = self.store.keyword_search(query, CANDIDATES, scope)
         if dense:
             channels["dense"] = dense.result()
@@ -86,7 +89,7 @@ class HybridRetriever(BaseRetriever):
         fused = rrf(rankings)
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(CANDIDATES, k)]
         passages = self._load(ranked, fused, channel_scores(channels, fused))
-        if self.mode == "hybrid":
+        if mode == "hybrid":
             passages = self._rerank(query, passages)
         return naming_first(passages, names, self.store.sources_naming)[:k]
 

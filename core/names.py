@@ -7,6 +7,7 @@ name the unions a sentence reports on.
 
 from __future__ import annotations
 
+from functools import lru_cache
 import re
 
 import jieba
@@ -86,6 +87,13 @@ def _beside_a_name(words: list[tuple[str, str]], i: int) -> bool:
 def mentions(text: str) -> list[tuple[int, str, bool]]:
     """(offset, name, is_union) for the local unions (什邡市总工会; jieba cuts 滨海/县总工会) and the
     places (成都市, 锦江区) an article's text names."""
+    return list(_mentions(text))
+
+
+# An article's sentences are read once for its unions and again for each one weighed as an answer (jieba's
+# POS tagger: ~1 ms a sentence with an unknown place name in it)
+@lru_cache(maxsize=8192)
+def _mentions(text: str) -> tuple[tuple[int, str, bool], ...]:
     words = [(w, f) for w, f in pseg.cut(text)]
     offsets = [0]
     for w, _ in words:
@@ -101,7 +109,7 @@ def mentions(text: str) -> list[tuple[int, str, bool]]:
             found.append((offsets[i], w + nxt, True))
         elif placelike and f.startswith("ns") and _ARTICLE_PLACE.match(w):
             found.append((offsets[i], w, False))
-    return found
+    return tuple(found)
 
 
 

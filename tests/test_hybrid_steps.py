@@ -44,3 +44,19 @@ def test_no_place_asked_or_none_named_keeps_the_ranking():
     passages = ranked("linhe.txt", "qingyun.txt")
     assert naming_first(passages, [], naming) == passages
     assert naming_first(passages, ["盱眙县"], naming) == passages
+
+
+def test_lexical_overlap_weighs_query_tokens_found_in_the_indexed_stream_fully_and_in_the_document_by_half():
+    from assistant.retrieval.rerank import lexical_overlap, query_weights
+    from core.text import TermStats
+
+    stats = TermStats(100, {"什邡": 1, "职工书屋": 9, "84.8%": 3, "南昌": 0})
+    weights = query_weights(["什邡", "职工书屋", "84.8%", "南昌"], stats)
+    assert [t for t, _, _ in weights] == ["84.8%", "什邡", "职工书屋"]  # 南昌 is in no chunk: no weight
+    assert dict((t, parts) for t, parts, _ in weights)["84.8%"] == ("84", "8")  # split as the index splits it
+    full = lexical_overlap(weights, ["什邡", "职工书屋", "84", "8"], "")
+    assert full == 1.0
+    in_document = lexical_overlap(weights, ["职工书屋", "84", "8"], "什邡市总工会推进职工书屋建设")
+    idf = {t: w for t, _, w in weights}
+    assert in_document == (idf["职工书屋"] + idf["84.8%"] + 0.5 * idf["什邡"]) / sum(idf.values())
+    assert lexical_overlap(weights, ["84"], "") == 0.0  # "84.8%" needs both of its parts

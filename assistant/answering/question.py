@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import jieba.posseg as pseg
@@ -122,7 +123,12 @@ class Question:
 
 def entities(text: str) -> list[str]:
     """Places, organisations and people a question names (question words are not names)."""
-    return question_entities(text, _QUESTION_WORDS)
+    return list(_entities(text))
+
+
+@lru_cache(maxsize=4096)  # vetoes ask it of each union a candidate sentence names: the same few, again and again
+def _entities(text: str) -> tuple[str, ...]:
+    return tuple(question_entities(text, _QUESTION_WORDS))
 
 
 def analyse(text: str) -> Question:

@@ -26,8 +26,8 @@ TERMS = "temp.chunks_term_rows"  # each term's row count, for warming
 # term's listing (~90k rows at 100k chunks) costs ~35-70 ms to read and 0.7 MB to keep; 12M rows is ~96 MB.
 CACHED_ROWS = 12_000_000
 # Read ahead by warm(): the most frequent terms' listings, these many rows in all. At 93k chunks (10.4M rows
-# in all) 8M rows are the ~1,060 terms in 2.2k+ rows each (a cold one costs 2-70 ms), read in ~7 s; questions
-# meet only rarer terms cold, ~2 ms at most (bench/scale.py; 6M rows, terms in 5.4k+: answer p95 54 ms).
+# in all) 8M rows are the ~1,060 terms in 2.2k+ rows each (a cold one costs 2-70 ms), read in ~6 s; questions
+# meet only rarer terms cold, ~2 ms at most (bench/scale.py: answer p95 at 93k chunks 105 ms unwarmed, 54 ms with 6M rows, 50 ms with 8M).
 WARM_ROWS = 8_000_000
 REWARM_AFTER_S = 30.0  # after the store changed, warm again once it has been quiet this long (an ingest
 #                        commits every few seconds: warming between its writes would be thrown away)

@@ -80,17 +80,23 @@ class HybridRetriever(BaseRetriever):
         scope = self.store.scope(filters.sources, filters.kbs, filters.date_from, filters.date_to)
         rankings, channels = [], {}
         dense = self._dense_soon(dense_query, scope) if mode in ("hybrid", "dense") else None
+        early: dict[str, Passage] = {}
+        streams: dict[str, list[str]] = {}
         if mode in ("hybrid", "bm25"):
             channels["bm25"] = self.store.keyword_search(query, CANDIDATES, scope)
+            if mode == "hybrid" and not dense.done():  # the embedding still runs: read keyword candidates meanwhile
+                ids = [cid for cid, _ in channels["bm25"]]
+                early = {p.chunk_id: p for p in self._load(ids, dict.fromkeys(ids, 0.0))}
+                streams = self.store.token_streams(ids)
         if dense:
             channels["dense"] = dense.result()
         for hits in channels.values():
             rankings.append([cid for cid, _ in hits])
         fused = rrf(rankings)
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(CANDIDATES, k)]
-        passages = self._load(ranked, fused, channel_scores(channels, fused))
+        passages = self._load(ranked, fused, channel_scores(channels, fused), early)
         if mode == "hybrid":
-            passages = self._rerank(query, passages)
+            passages = self._rerank(query, passages, streams)
         return naming_first(passages, names, self.store.sources_naming)[:k]
 
     def embed_soon(self, dense_query: str) -> Future:
@@ -131,12 +137,17 @@ class HybridRetriever(BaseRetriever):
         extra = self._load(rest, dict.fromkeys(rest, 0.0))
         return passages + sorted(extra, key=lambda p: p.start)
 
-    def _load(self, ids: list[str], scores: dict[str, float],
-              channels: dict[str, dict[str, float]] | None = None) -> list[Passage]:
-        rows = self.store.chunks(ids)
+    def _load(self, ids: list[str], scores: dict[str, float], channels: dict[str, dict[str, float]] | None = None,
+              loaded: dict[str, Passage] | None = None) -> list[Passage]:
+        """The chunks as passages with these scores; `loaded`: passages already read this search."""
+        loaded = loaded or {}
+        rows = self.store.chunks([cid for cid in ids if cid not in loaded])
         meta = {s: self.store.document(s) for s in {r.source for r in rows.values()}}
         out = []
         for cid in ids:
+            if cid in loaded:
+                out.append(replace(loaded[cid], score=scores[cid], scores=(channels or {}).get(cid, {})))
+                continue
             if cid not in rows:
                 continue
             row = rows[cid]
@@ -145,12 +156,17 @@ class HybridRetriever(BaseRetriever):
                                row.text, row.start, row.end, scores[cid], (channels or {}).get(cid, {})))
         return out
 
-    def _rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
+    def _rerank(self, query: str, passages: list[Passage], streams: dict[str, list[str]]) -> list[Passage]:
+        """streams: the token streams already read this search."""
         if not passages:
             return passages
         documents = {source: read_text(self.store, source, passages, self.window, padded=False)
                      for source in {p.source for p in passages}}
-        new = self.reranker.scores(query, passages, documents, self.store.term_stats, self.store.token_streams)
+
+        def read_streams(ids: list[str]) -> dict[str, list[str]]:
+            return {**streams, **self.store.token_streams([cid for cid in ids if cid not in streams])}
+
+        new = self.reranker.scores(query, passages, documents, self.store.term_stats, read_streams)
         if new is None:
             return passages
         # Blend with the fused rank score so neither signal alone decides.

@@ -195,3 +195,16 @@ def test_warming_lists_the_most_frequent_terms_ahead_and_again_once_the_store_is
     counts = dict(catalog._db.execute(f"SELECT term, doc FROM {fts5_postings.TERMS}"))
     assert postings._warmer is None and set(postings._cache) == set(counts)
     assert "丙#0" in {cid for cid, _ in catalog.keyword_search("书屋", 5)}
+
+
+def test_listings_warmed_before_the_first_question_are_kept_by_it(tmp_path):
+    path = tmp_path / "catalog.sqlite"
+    writer = Catalog(path)
+    writer.commit_document(*_doc("甲", "职工书屋 职工书屋 建设"))
+    writer.commit_document(*_doc("乙", "职工之家 建设 职工书屋"))
+    catalog = Catalog(path)  # as `assistant serve` opens it: warmed at start, before any question
+    warmed = catalog.warm_keyword_listings(background=False)
+    assert warmed and catalog._postings._cached_rows == warmed
+    assert catalog._postings._lengths is not None  # read by the warming, not by the first question
+    assert catalog.keyword_search("职工书屋建设", 5) == writer.keyword_search("职工书屋建设", 5)
+    assert catalog._postings._cached_rows == warmed

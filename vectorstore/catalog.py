@@ -350,7 +350,10 @@ class Catalog:
 
     def warm_keyword_listings(self, background: bool = True) -> int:
         """Read the most frequent terms' listings ahead (vectorstore/fts5_postings.py); the rows read now."""
-        return self._postings.warm(background=background) if self._postings is not None else 0
+        if self._postings is None:
+            return 0
+        self._drop_stale_stats()  # else the first question, finding the store's version unread, drops them
+        return self._postings.warm(background=background)
 
     def token_streams(self, ids: list[str]) -> dict[str, list[str]]:
         """id → the token stream its keyword row holds (jieba's tokens of its title/date header and text, cut

@@ -227,8 +227,10 @@ class VectorStore:
         return set(self.collection.get(where={"source": {"$in": sources}}, include=[])["ids"])
 
     # -- reading --
-    def dense_search(self, query: str, k: int = 20, scope: Scope = Scope()) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the nearest chunks of ready documents within the scope."""
+    def dense_search(self, query: str, k: int = 20, scope: Scope = Scope(),
+                     rows: dict[str, ChunkRow] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest chunks of ready documents within the scope. rows: if
+        given, gets the chunks read to check they are ready (a caller loading them then reads them once)."""
         where = scope.chroma_where()
         if where and not self.metadata_current:  # vectors without scope fields: name the documents instead
             sources = self.catalog.scoped_sources(scope)
@@ -240,6 +242,8 @@ class VectorStore:
             n_results=k, where=where, include=["distances"],  # Chroma returns fewer when it holds fewer
         )
         ready = self.catalog.chunks(res["ids"][0])
+        if rows is not None:
+            rows.update(ready)
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0]) if cid in ready]
 
     def scope(self, sources: tuple[str, ...] = (), kbs: tuple[str, ...] = (), date_from: str = "",

@@ -65,6 +65,22 @@ def read_text(store: VectorStore, source: str, passages: Iterable[Passage],
     return read_window(store, source, window.spans(p for p in passages if p.source == source), padded)
 
 
+def read_texts(store: VectorStore, passages: list[Passage], window: ReadWindow = DEFAULT_WINDOW,
+               padded: bool = True, pages: dict[str, str] | None = None) -> dict[str, str]:
+    """read_text of each passage's document. pages: the whole pages read already this question, added to
+    (a long document's reading depends on the passages asked, so it is read each time)."""
+    pages = {} if pages is None else pages
+    out = {}
+    for source in dict.fromkeys(p.source for p in passages):
+        if source not in pages:
+            if is_long(store, source, window):
+                out[source] = read_window(store, source, window.spans(p for p in passages if p.source == source), padded)
+                continue
+            pages[source] = store.document_text(source) or ""
+        out[source] = pages[source]
+    return out
+
+
 def nearby_chunk_ids(store: VectorStore, passage: Passage, window: ReadWindow = DEFAULT_WINDOW) -> set[str]:
     """The chunks of the passage's document: all of a page's; of a long document, those around it."""
     if not is_long(store, passage.source, window):

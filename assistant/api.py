@@ -269,15 +269,16 @@ class Assistant:
         parts = self._answering().expected_queries(q)
         library = StoreLibrary(self._hybrid(), self._articles, filters)
         library.prefetch(parts or [q.normalized])
-        # The message's own passages: for one answered in parts only a refusal's related reading, found by
-        # keywords, so its parts' embeddings run side by side on the cores (one ~25 ms embedding fewer before them)
-        passages = library.passages(q.search, dense_query=q.normalized, names=q.entities,
-                                    mode="bm25" if parts else None)
+        # A message answered in parts is searched part by part only, its parts' embeddings side by side on the
+        # cores: searching it whole too cost ~10 ms of a core they need (~45 ms at 93k chunks while they ran),
+        # for what would only be a refusal's related reading (library.related, read if refused)
+        passages = [] if parts else library.passages(q.search, dense_query=q.normalized, names=q.entities)
         answer = yield from self._answering().stream(question, q, passages, library)
         problems = [] if answer.refused else check_answer(answer.answer, answer.citations)
         if problems:  # an answer that its own quotes do not bear out is not shown: refuse, and say why
             log.warning("answer to %r failed its citation check: %s", question, problems)
-            answer = refusal(question, [], passages, "引用检查：组成的回答里有引用原文证实不了的内容（"
+            related = passages or library.related(q.search, q.entities)
+            answer = refusal(question, [], related, "引用检查：组成的回答里有引用原文证实不了的内容（"
                              + "；".join(problems)[:300] + "），为免误导不作回答")
             answer.flagged = True
         if answer.refused and filters is not None and filters.active:

@@ -62,6 +62,9 @@ class StoreLibrary:
                  mode: RetrievalMode | None = None) -> list[Passage]:
         return self.retriever.passages(query, filters=self.filters, dense_query=dense_query, names=names, mode=mode)
 
+    def related(self, query: str, names: Sequence[str] = ()) -> list[Passage]:
+        return self.passages(query, names=names, mode="bm25")  # keywords only: no embedding for a refusal
+
     def prefetch(self, dense_queries: Sequence[str]) -> None:
         for text in dense_queries:
             self.retriever.embed_soon(text)

@@ -57,9 +57,14 @@ class LiteralLibrary:
 
     def __init__(self, *articles: Article) -> None:
         self.docs = {a.source: a for a in articles}
+        self.related_asked: list[str] = []
 
     def passages(self, query: str, dense_query: str | None = None, names=()) -> list[Passage]:
         return [passage(a) for a in self.docs.values()]
+
+    def related(self, query: str, names=()) -> list[Passage]:
+        self.related_asked.append(query)
+        return self.passages(query)
 
     def prefetch(self, dense_queries) -> None:
         pass  # nothing to embed: every question finds every article
@@ -111,6 +116,18 @@ def test_other_half_of_the_year_is_refused_by_the_attribute_check():
 def test_another_prize_is_refused():
     assert ask("技能大赛三等奖有多少名？").refused
     assert "16名" in ask("技能大赛一等奖有多少名？").answer
+
+
+def test_a_message_answered_in_parts_reads_its_related_reading_only_when_every_part_is_refused():
+    library = LiteralLibrary(ARTICLE)
+    for question, refused in (("武汉和长沙分别筹集了多少送温暖资金？", True), ("宜昌和武汉分别筹集了多少送温暖资金？", False)):
+        q = analyse(question)
+        assert ExtractiveAnswerer().expected_queries(q)  # answered in parts: the Assistant searches only those
+        answer = ExtractiveAnswerer().answer(question, q, [], library)
+        assert answer.refused is refused
+        assert bool(answer.related) is refused and library.related_asked == ([q.search] if refused else [])
+        library.related_asked.clear()
+    assert "2860万元" in answer.answer and "武汉" in answer.answer  # 宜昌's figure; 武汉 said to be absent
 
 
 # ---------------------------------------------------------------- steps

@@ -22,6 +22,9 @@ class Library(Protocol):
 
     def passages(self, query: str, dense_query: str | None = None, names: Sequence[str] = ()) -> list[Passage]: ...
 
+    def related(self, query: str, names: Sequence[str] = ()) -> list[Passage]:
+        """A refusal's related reading for a message that was not searched whole (answered in parts)."""
+
     def prefetch(self, dense_queries: Sequence[str]) -> None:
         """Start embedding queries that passages() will be asked for soon (the parts of a question)."""
 

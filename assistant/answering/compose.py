@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from assistant.answering.citations import Evidence, make_citation
 from assistant.answering.question import Question
@@ -41,11 +42,12 @@ def speaker_labels(chosen: list[Evidence], docs: dict[str, Article]) -> dict[str
             for ev in chosen}
 
 
-def combine(question: str, parts: list[tuple[str, Answer]], related: list[Passage]) -> Answer:
-    """One answer from per-subject answers, citations renumbered; absent subjects are said to be absent."""
+def combine(question: str, parts: list[tuple[str, Answer]], related: Callable[[], list[Passage]]) -> Answer:
+    """One answer from per-subject answers, citations renumbered; absent subjects are said to be absent.
+    related: the refusal's related reading, read only if every part is refused."""
     if all(a.refused for _, a in parts):
         reasons = "；".join(f"{a.refusal_reason}（{subject}）" for subject, a in parts if a.refusal_reason)
-        return refusal(question, [m for _, a in parts for m in a.missing], related, reasons)
+        return refusal(question, [m for _, a in parts for m in a.missing], related(), reasons)
     text, citations = [], []
     for subject, a in parts:
         if a.refused:

@@ -50,19 +50,20 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, q: Question, passages: list[Passage], library: Library) -> Answer:
         """Several questions in one message are answered one by one (a later one may lean on the first, like
-        a follow-up); a question naming several places, years or topics is answered part by part."""
+        a follow-up); a question naming several places, years or topics is answered part by part. passages:
+        none for a message answered in parts (expected_queries), which is searched part by part."""
         separate, subs = planned(q)
         if separate:
             library.prefetch([sq.normalized for _, sq in subs])  # embedded side by side, while the first is answered
             answers = [(label, self.answer(question, sq, self._found(sq, library), library)) for label, sq in subs]
-            return combine(question, answers, passages)
+            return combine(question, answers, lambda: passages or library.related(q.search, q.entities))
         if not subs and asks_both_years(q):
             subs = [(entity, analyse(sub)) for entity, sub in split_by_years(q, article_years(passages, library))]
         if len(subs) < 2:
             return self.answer_one(question, q, library.with_best_document(passages), library)
         library.prefetch([sq.normalized for _, sq in subs])
         answers = [(entity, self.answer_one(question, sq, self._found(sq, library), library)) for entity, sq in subs]
-        return combine(question, answers, passages)
+        return combine(question, answers, lambda: passages or library.related(q.search, q.entities))
 
     @staticmethod
     def _found(q: Question, library: Library) -> list[Passage]:

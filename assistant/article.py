@@ -1,8 +1,8 @@
 """One reader for a stored article: its text and metadata, and the unions and places it names, where.
 
-Answering, briefing and example questions all read documents through `Article`; the union reading
-(jieba POS tags over the sentences naming a 工会) is computed on first use and kept with the article, which the
-Assistant caches by document content.
+Answering, briefing and example questions all read documents through `Article`; what it reads of the
+unions (jieba POS tags over the sentences naming a 工会) is computed on first use and kept with the article,
+which the Assistant caches by document content.
 """
 
 from __future__ import annotations
@@ -29,46 +29,50 @@ class Article:
     source: str = ""
 
     @cached_property
-    def _reading(self) -> tuple[list[tuple[int, str]], list[str]]:
-        """(anchors, unions): anchors are (sentence start, first union named) in running text and bylines;
-        unions are every union named, the title's first, in their fullest form. Photo captions are not
-        anchors."""
-        anchors, unions = [], [n for _, n, union in mentions(self.title) if union]
-        for s, e in split_sentences(self.text):
-            if "工会" not in self.text[s:e]:  # a union's name ends in 工会: the POS tagger (~1 ms) only where
-                continue                    # one can be
-            named = [n for _, n, union in mentions(self.text[s:e]) if union]
-            unions += named
-            if named and (is_prose(self.text[s:e]) or e - s <= BYLINE_CHARS):
-                anchors.append((s, named[0]))
-        unions = list(dict.fromkeys(full_name(u, unions) for u in unions))
-        return [(s, full_name(n, unions)) for s, n in anchors], unions
+    def _sentences(self) -> list[tuple[int, int]]:
+        return split_sentences(self.text)
 
-    @property
-    def anchors(self) -> list[tuple[int, str]]:
-        return self._reading[0]
-
-    @property
+    @cached_property
     def unions(self) -> list[str]:
-        return self._reading[1]
+        """Every union the article names, the title's first, in their fullest form."""
+        named = [n for _, n, union in mentions(self.title) if union]
+        for s, e in self._sentences:
+            named += self._unions_in(s, e)
+        return list(dict.fromkeys(full_name(u, named) for u in named))
 
     @cached_property
     def places(self) -> list[str]:
         """Every place the text names (a quiz's distractors): all its sentences tagged, so read only if asked."""
-        return list(dict.fromkeys(n for s, e in split_sentences(self.text)
+        return list(dict.fromkeys(n for s, e in self._sentences
                                   for _, n, union in mentions(self.text[s:e]) if not union))
 
     def organisation_at(self, start: int, end: int) -> str:
         """The union a sentence reports on: one it names, else the nearest one named before it in running
-        text or a byline (preferring one matching its 全市/全县 scope), else the first the article names."""
-        own = [name for _, name, union in mentions(self.text[start:end]) if union]
+        text or a byline (preferring one matching its 全市/全县 scope), else the first the article names.
+        Read backwards from the sentence: only the sentences up to that union are tagged."""
+        own = self._unions_in(start, end)
         if own:
-            return full_name(own[0], self.unions)
-        earlier = [name for s, name in self.anchors if s < start][::-1]
+            return self._full(own[0])
         scope = re.search(r"全([市县区])", self.text[start:end])
-        if scope:
-            earlier = [n for n in earlier if place_of(n).endswith(scope[1])] + earlier
-        return (earlier or self.unions or [""])[0]
+        nearest = ""
+        for s, e in reversed([span for span in self._sentences if span[0] < start]):
+            named = self._unions_in(s, e)
+            if not named or not (is_prose(self.text[s:e]) or e - s <= BYLINE_CHARS):  # photo captions do not count
+                continue
+            anchor = self._full(named[0])
+            if not scope or place_of(anchor).endswith(scope[1]):
+                return anchor
+            nearest = nearest or anchor
+        return nearest or (self.unions or [""])[0]
+
+    def _unions_in(self, start: int, end: int) -> list[str]:
+        # a union's name ends in 工会: the POS tagger (~1 ms a sentence) only where one can be
+        text = self.text[start:end]
+        return [n for _, n, union in mentions(text) if union] if "工会" in text else []
+
+    def _full(self, name: str) -> str:
+        """full_name, reading the article's unions only for a short form (盱眙工会)."""
+        return name if name.endswith("总工会") else full_name(name, self.unions)
 
     def is_fragment(self, start: int) -> bool:
         """A sentence that continues a line broken mid-sentence (a page break in the scraped text)."""

@@ -248,6 +248,21 @@ def test_subject_in_one_sentence_and_figure_in_the_next_are_quoted_together():
     assert not answer.refused and "15天" in answer.answer and "沂水县" in answer.citations[0].quote
 
 
+def test_whose_sentence_is_read_back_to_the_nearest_union_named_before_it():
+    page = Article(text=("滨海县总工会 李玲玲\n"
+                         "滨海县总工会开展送清凉活动，慰问一线职工3000人次。\n"
+                         "盐城市总工会随后召开推进会。\n"
+                         "全县共走访企业45家。\n"
+                         "今年以来共发放慰问品500份。\n"),
+                   title="各地工会开展夏送清凉", date="2024-07-10", source="/a/summer.txt")
+    at = {line: page.organisation_at(page.text.index(line), page.text.index(line) + len(line))
+          for line in ("全县共走访企业45家。", "今年以来共发放慰问品500份。")}
+    assert at == {"全县共走访企业45家。": "滨海县总工会",  # 全县: the nearest county union, past the city's
+                  "今年以来共发放慰问品500份。": "盐城市总工会"}  # else the nearest one
+    assert "unions" not in page.__dict__  # full names found reading back: the rest of the page is not tagged
+    assert page.unions == ["滨海县总工会", "盐城市总工会"]
+
+
 # ---------------------------------------------------------------- wording the articles did not use
 
 @pytest.mark.parametrize(("question", "units"), [
